@@ -1,0 +1,72 @@
+import { config as loadDotenv } from 'dotenv';
+import { loadConfig } from '../config/load.ts';
+import { ConfigError, EXIT, InfrastructureError } from '../errors.ts';
+import { redactText } from '../http/redact.ts';
+import { generateReport } from './report.ts';
+import { runConformance, suiteVersion } from './run.ts';
+
+const USAGE = `usage: metaconform <command>
+
+commands:
+  run       run the conformance suites (against the embedded reference when no target is configured)
+  report    turn results/allure-results into an HTML report (offline)
+  help      show this help
+
+Configuration comes from the environment or a .env file (see .env.example).
+Exit status: 0 conformant, 1 non-conformant, 2 configuration or usage error, 3 no verdict (target unreachable).`;
+
+/** Parses `--name value` options; anything unknown is a usage error. */
+function parseOptions(args: string[], known: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const variable = known[flag];
+    if (!variable) throw new ConfigError(arg, `unknown option (known: ${Object.keys(known).join(', ') || 'none'})`);
+    const v = inline ?? args[++i];
+    if (v === undefined) throw new ConfigError(flag, 'needs a value');
+    env[variable] = v;
+  }
+  return env;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run': {
+        loadDotenv({ quiet: true });
+        const overrides = parseOptions(rest, { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR' });
+        return await runConformance(loadConfig({ ...process.env, ...overrides }));
+      }
+      case 'report': {
+        loadDotenv({ quiet: true });
+        const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR' });
+        return await generateReport(loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' }).resultsDir);
+      }
+      case '--version':
+      case 'version':
+        console.log(suiteVersion());
+        return EXIT.CONFORMANT;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? EXIT.USAGE : EXIT.CONFORMANT;
+      default:
+        throw new ConfigError(command, `unknown command\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`metaconform: configuration error: ${redactText(e.message)}`);
+      return EXIT.USAGE;
+    }
+    if (e instanceof InfrastructureError) {
+      console.error(`metaconform: no verdict: ${redactText(e.message)}`);
+      return EXIT.NO_VERDICT;
+    }
+    console.error(`metaconform: internal error: ${redactText((e as Error)?.stack ?? String(e))}`);
+    return EXIT.NO_VERDICT;
+  }
+}

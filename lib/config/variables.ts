@@ -1,0 +1,16 @@
+/** Every environment variable the suite reads (documented in .env.example and the README). */
+export const VARS = {
+  target: 'METACONFORM_TARGET',
+  computeUrl: 'METACONFORM_COMPUTE_URL',
+  token: 'OS_TOKEN',
+  projectId: 'OS_PROJECT_ID',
+  serverId: 'METACONFORM_SERVER_ID',
+  imageId: 'METACONFORM_IMAGE_ID',
+  profile: 'METACONFORM_PROFILE',
+  resultsDir: 'METACONFORM_RESULTS_DIR',
+  timeoutMs: 'METACONFORM_TIMEOUT_MS',
+  referenceMutant: 'METACONFORM_REFERENCE_MUTANT',
+} as const;
+
+/** Keystone variables a later version will use; set without a compute URL they are refused, not ignored. */
+export const KEYSTONE_VARS = ['OS_CLOUD', 'OS_AUTH_URL'] as const;

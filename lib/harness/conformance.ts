@@ -1,0 +1,110 @@
+import * as allure from 'allure-js-commons';
+import { test, type TestContext } from 'vitest';
+import { getBehaviour } from '../../catalogue/index.ts';
+import { getProfile, type Profile } from '../../profiles/index.ts';
+import { MetadataClient } from '../clients/metadata-client.ts';
+import type { ApiVersion } from '../config/endpoint.ts';
+import { HttpClient } from '../http/client.ts';
+import { formatExchange, type Exchange } from '../http/exchange.ts';
+import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
+import type { ConformanceMeta } from './meta.ts';
+import { currentTarget, type Target } from './target.ts';
+
+export type Operation = keyof Profile['operations'];
+
+export interface ConformanceContext {
+  /** The API base this run of the test uses ('v2' or 'v2.1'); parity tests get the first base. */
+  api: ApiVersion;
+  profile: Profile;
+  target: Target;
+  http: HttpClient;
+  /** The target server's metadata on this test's base. */
+  server: MetadataClient;
+  /** The target server's metadata on a given base. */
+  serverOn(api: ApiVersion): MetadataClient;
+  /** Sets up the starting state; a failure here means "no verdict", not non-conformance. */
+  arrange<T>(what: string, fn: () => Promise<T>): Promise<T>;
+  /** A named step of the check (an Allure step). */
+  step<T>(what: string, fn: () => Promise<T>): Promise<T>;
+  /** Ends the test as not applicable to this target, with the reason. */
+  notApplicable(reason: string): never;
+}
+
+export interface ConformanceOptions {
+  /** 'each' (default): one test per API base of the profile. 'once': one test that uses several bases. */
+  apis?: 'each' | 'once';
+  /** Operations the test needs; not applicable when the profile does not document one of them. */
+  requires?: readonly Operation[];
+}
+
+/**
+ * Declares a conformance test of one behaviour of the catalogue (an unknown ID fails at collection).
+ * The test is named `[ID] title (api)`, carries the behaviour to Allure and to the behaviour reporter,
+ * and attaches a redacted transcript of every exchange with a curl command to reproduce it.
+ */
+export function conformance(id: string, title: string, fn: (ctx: ConformanceContext) => Promise<void>, options: ConformanceOptions = {}): void {
+  const behaviour = getBehaviour(id);
+  const target = currentTarget();
+  const profile = getProfile(target.profile);
+  const runs: { api: ApiVersion; label: string }[] =
+    options.apis === 'once' ? [{ api: profile.bases[0]!, label: profile.bases.join('+') }] : profile.bases.map((api) => ({ api, label: api }));
+
+  for (const run of runs) {
+    test(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
+      const meta: ConformanceMeta = { behaviour: id, api: run.label };
+      t.task.meta.conformance = meta;
+      await labels(behaviour.id, run.label);
+      const exchanges: Exchange[] = [];
+      const http = new HttpClient({ token: target.token, timeoutMs: target.timeoutMs, onExchange: (ex) => exchanges.push(ex) });
+      const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', target.serverId);
+      const ctx: ConformanceContext = {
+        api: run.api,
+        profile,
+        target,
+        http,
+        server: serverOn(run.api),
+        serverOn,
+        arrange: async (what, body) => {
+          try {
+            return await allure.step(`arrange: ${what}`, body);
+          } catch (e) {
+            const err = e as Error;
+            if (NO_VERDICT_ERRORS.has(err.name)) throw err;
+            throw new PreconditionError(`could not arrange "${what}": ${err.message}`);
+          }
+        },
+        step: async (what, body) => await allure.step(what, body),
+        notApplicable: (reason) => {
+          meta.notApplicable = reason;
+          return t.skip(reason);
+        },
+      };
+      try {
+        const missing = (options.requires ?? []).filter((op) => !profile.operations[op]);
+        if (missing.length) ctx.notApplicable(`profile '${profile.name}' does not document ${missing.join(', ')}`);
+        await fn(ctx);
+      } finally {
+        await attachTranscript(exchanges);
+      }
+    });
+  }
+}
+
+async function labels(id: string, api: string): Promise<void> {
+  const b = getBehaviour(id);
+  await allure.label('behaviour', b.id);
+  await allure.epic(b.epic);
+  await allure.feature(b.feature);
+  await allure.story(`${b.id} ${b.rule}`);
+  await allure.label('level', b.level);
+  for (const tag of b.tags) await allure.tag(tag);
+  await allure.parameter('api', api);
+  await allure.description(`**${b.id}** (${b.level}): ${b.rule}\n\nSources:\n${b.source.map((s) => `- ${s}`).join('\n')}`);
+}
+
+async function attachTranscript(exchanges: readonly Exchange[]): Promise<void> {
+  for (const [i, ex] of exchanges.entries()) {
+    const path = new URL(ex.request.url).pathname;
+    await allure.attachment(`${String(i + 1).padStart(2, '0')} ${ex.request.method} ${path} → ${ex.response.status}`, formatExchange(ex), 'text/plain');
+  }
+}

@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import type { Metadata, MetadataClient } from '../clients/metadata-client.ts';
+import { describeExchange } from '../http/exchange.ts';
+import type { ConformanceContext } from './conformance.ts';
+
+/** Puts the server's metadata into a known state (replace-all) as an arranging step. */
+export async function seed(ctx: ConformanceContext, metadata: Metadata, client: MetadataClient = ctx.server): Promise<void> {
+  await ctx.arrange(`metadata is ${JSON.stringify(metadata)}`, async () => {
+    const ex = await client.replaceAll(metadata);
+    if (!ctx.profile.success.write.includes(ex.response.status)) throw new Error(describeExchange(ex));
+  });
+}
+
+/** A server id that exists nowhere: a fresh UUID. */
+export function unknownId(): string {
+  return randomUUID();
+}
+
+/** A well-formed project id (lower-case hex, as Nova routes them) that is not the token's project. */
+export function otherProjectId(projectId: string): string {
+  const candidate = 'abcdef0123456789abcdef0123456789';
+  return candidate === projectId ? 'fedcba9876543210fedcba9876543210' : candidate;
+}

@@ -1,0 +1,12 @@
+/** What every conformance test records about itself; the behaviour reporter reads it back. */
+export interface ConformanceMeta {
+  behaviour: string;
+  api: string;
+  notApplicable?: string;
+}
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    conformance?: ConformanceMeta;
+  }
+}

@@ -1,0 +1,93 @@
+import { Agent, errors as undiciErrors, request } from 'undici';
+import { InfrastructureError } from '../errors.ts';
+import { AUTH_TOKEN_HEADER } from '../protocol.ts';
+import { describeExchange, type Exchange } from './exchange.ts';
+import { redactText } from './redact.ts';
+
+export interface HttpOptions {
+  token: string;
+  timeoutMs: number;
+  /** Largest response body read, in bytes; a larger one is an infrastructure error. */
+  maxBodyBytes?: number;
+  /** Called with every completed exchange (transcripts, counters). */
+  onExchange?: (ex: Exchange) => void;
+}
+
+export interface SendOptions {
+  headers?: Record<string, string>;
+  /** Request body exactly as sent (JSON bodies are serialised by the caller or by `json`). */
+  body?: string;
+  json?: unknown;
+  /** Omit the token (authentication tests). */
+  anonymous?: boolean;
+  /** Accept a 5xx as an answer instead of an infrastructure error. */
+  allow5xx?: boolean;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+
+function networkReason(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return 'timed out';
+  if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError') return 'timed out';
+  return [e.code ?? e.cause?.code, e.message ?? e.cause?.message].filter(Boolean).join(' ');
+}
+
+/** Sends requests to the target; network faults, timeouts and 5xx become InfrastructureError, never a verdict. */
+export class HttpClient {
+  constructor(readonly options: HttpOptions) {}
+
+  async send(method: string, url: string, opts: SendOptions = {}): Promise<Exchange> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (!opts.anonymous) headers[AUTH_TOKEN_HEADER] = this.options.token;
+    let body = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['Content-Type'] = 'application/json';
+    }
+    Object.assign(headers, opts.headers);
+    const started = performance.now();
+    const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    let status: number;
+    let responseHeaders: Record<string, string | string[] | undefined>;
+    let text: string;
+    try {
+      const res = await request(url, {
+        method: method as 'GET',
+        headers,
+        body,
+        dispatcher: agent,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      status = res.statusCode;
+      responseHeaders = res.headers;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > limit) {
+          res.body.destroy();
+          throw new InfrastructureError(`${method} ${redactText(url)}: response body larger than ${limit} bytes`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      text = Buffer.concat(chunks).toString('utf8');
+    } catch (err) {
+      if (err instanceof InfrastructureError) throw err;
+      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(networkReason(err))}`);
+    }
+    const ex: Exchange = {
+      request: { method, url, headers, ...(body !== undefined ? { body } : {}) },
+      response: { status, headers: responseHeaders, text },
+      durationMs: Math.round(performance.now() - started),
+    };
+    this.options.onExchange?.(ex);
+    if (status >= 500 && !opts.allow5xx) {
+      throw new InfrastructureError(`server error, no verdict: ${describeExchange(ex)}`);
+    }
+    return ex;
+  }
+}

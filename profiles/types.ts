@@ -1,0 +1,57 @@
+import type { ApiVersion } from '../lib/config/endpoint.ts';
+
+/** Where a rule comes from: a seed document, upstream Nova (file:function) or a vendor document. */
+export type Source = string;
+
+/** A rule set the suite applies to a target. Data only: tests read it, they never branch on a profile name. */
+export interface Profile {
+  name: string;
+  title: string;
+  /** What the profile as a whole is based on. */
+  source: Source;
+  /** API bases the target documents; behaviours run on each. */
+  bases: readonly ApiVersion[];
+  keys: {
+    /** ECMAScript regular expression a metadata key must match (anchored). */
+    pattern: string;
+    minLength: number;
+    maxLength: number;
+  };
+  values: {
+    minLength: number;
+    /** Counted in Unicode code points, not bytes or UTF-16 units. */
+    maxLength: number;
+  };
+  /** Statuses that count as success. */
+  success: {
+    read: readonly number[];
+    write: readonly number[];
+    delete: readonly number[];
+  };
+  /** Operations of the server-metadata API the target documents. */
+  operations: {
+    list: boolean;
+    show: boolean;
+    replaceAll: boolean;
+    merge: boolean;
+    setItem: boolean;
+    deleteItem: boolean;
+  };
+  quota: {
+    /** Status of a write that would exceed the metadata item limit, and its fault name. */
+    status: number;
+    fault: string;
+  };
+  /** Statuses that conform for a method a metadata URL does not support. */
+  unsupportedMethod: readonly number[];
+  /** Response headers that carry the request id (lower case), and the format of its value. */
+  requestId: {
+    headers: readonly string[];
+    pattern: string;
+  };
+  /**
+   * Every fact in which this profile differs from `nova`, with its source.
+   * `fact` is the dotted path of the field (e.g. `values.minLength`).
+   */
+  deviations: readonly { fact: string; source: Source }[];
+}

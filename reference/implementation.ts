@@ -1,0 +1,107 @@
+import type { Profile } from '../profiles/index.ts';
+import { keyRegExp } from '../profiles/index.ts';
+import { faultName } from './faults.ts';
+
+export type Metadata = Record<string, string>;
+export type Operation = 'list' | 'show' | 'replaceAll' | 'merge' | 'setItem' | 'deleteItem';
+
+/**
+ * The decisions the reference makes, each one small and replaceable. The correct implementation is
+ * `correctImplementation(profile)`; a fault-injected variant (mutant) overrides one or two of them.
+ */
+export interface Implementation {
+  profile: Profile;
+  /** Key rule for request bodies. */
+  keyValid(key: string): boolean;
+  /** Whether a value has an acceptable JSON type. */
+  valueTypeValid(value: unknown): boolean;
+  /** Length of a value as the limit counts it. */
+  valueLength(value: string): number;
+  /** Most properties a `meta` body may hold. */
+  maxItemProperties: number;
+  /** What a valid request key and value become when stored. */
+  storedKey(key: string): string;
+  storedValue(value: string): string;
+  /** Legacy v2 (/v2) drops extra top-level members instead of rejecting them. */
+  legacyDropsExtraMembers: boolean;
+  /** The new set after each write. */
+  replaceAll(current: Metadata, requested: Metadata): Metadata;
+  merge(current: Metadata, requested: Metadata): Metadata;
+  setItem(current: Metadata, key: string, value: string): Metadata;
+  deleteItem(current: Metadata, key: string): Metadata;
+  /** Whether a write is stored (a mutant may only echo it). */
+  persists: boolean;
+  /** Finds the stored key a URL key addresses. */
+  lookup(current: Metadata, key: string): string | undefined;
+  /** Response bodies. */
+  collectionBody(map: Metadata): unknown;
+  replaceBody(requested: Metadata, stored: Metadata): unknown;
+  mergeBody(requested: Metadata, stored: Metadata): unknown;
+  itemBody(key: string, value: string): unknown;
+  /** Success status of each operation. */
+  successStatus(op: Operation, api: string): number;
+  /** Error envelope for a status and message. */
+  faultBody(status: number, message: string): unknown;
+  /** Status for a URL project_id other than the token's (Nova: 400). */
+  projectMismatchStatus: number;
+  /** Status for an absent key on show and delete. */
+  absentKeyStatus(op: 'show' | 'deleteItem'): number;
+  /** Whether the URL key must equal the body key on PUT item. */
+  checksUriBodyMismatch: boolean;
+  /** Item-count limit per server (metadata_items quota); `limit + offByOne` items are still allowed. */
+  quotaOffByOne: number;
+  enforcesQuota: boolean;
+  enforcesLock: boolean;
+  enforcesVmState: boolean;
+  /** Request-id response headers. */
+  requestIdHeaders(requestId: string): Record<string, string>;
+  /** Success Content-Type. */
+  successContentType: string;
+  /** Last microversion that serves the image-metadata proxy. */
+  maxImageProxyMicroversion: [number, number];
+  /** Final hook over a response body for one API base (parity mutants alter one base only). */
+  finishBody(api: string, body: unknown): unknown;
+}
+
+export function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+export function correctImplementation(profile: Profile): Implementation {
+  const key = keyRegExp(profile);
+  return {
+    profile,
+    keyValid: (k) => key.test(k) && codePoints(k) >= profile.keys.minLength && codePoints(k) <= profile.keys.maxLength,
+    valueTypeValid: (v) => typeof v === 'string',
+    valueLength: codePoints,
+    maxItemProperties: 1,
+    storedKey: (k) => k,
+    storedValue: (v) => v,
+    legacyDropsExtraMembers: true,
+    replaceAll: (_current, requested) => ({ ...requested }),
+    merge: (current, requested) => ({ ...current, ...requested }),
+    setItem: (current, k, v) => ({ ...current, [k]: v }),
+    deleteItem: (current, k) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== k)),
+    persists: true,
+    lookup: (current, k) => (Object.hasOwn(current, k) ? k : undefined),
+    collectionBody: (map) => ({ metadata: map }),
+    replaceBody: (requested) => ({ metadata: requested }),
+    mergeBody: (_requested, stored) => ({ metadata: stored }),
+    itemBody: (k, v) => ({ meta: { [k]: v } }),
+    successStatus: (op) => (op === 'deleteItem' ? 204 : 200),
+    faultBody: (status, message) => ({ [faultName(status)]: { code: status, message } }),
+    projectMismatchStatus: 400,
+    absentKeyStatus: () => 404,
+    checksUriBodyMismatch: true,
+    quotaOffByOne: 0,
+    enforcesQuota: true,
+    enforcesLock: true,
+    enforcesVmState: true,
+    requestIdHeaders: (id) => ({ 'x-compute-request-id': id, 'x-openstack-request-id': id }),
+    successContentType: 'application/json',
+    maxImageProxyMicroversion: [2, 38],
+    finishBody: (_api, body) => body,
+  };
+}

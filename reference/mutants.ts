@@ -1,0 +1,79 @@
+import type { Profile } from '../profiles/index.ts';
+import { correctImplementation, type Implementation } from './implementation.ts';
+
+/** A realistic implementation bug, injected into the reference by overriding one of its decisions. */
+export interface Mutant {
+  description: string;
+  /** Behaviour IDs the bug violates; the suite must report at least one of them as failed. */
+  violates: readonly string[];
+  patch(correct: Implementation): Partial<Implementation>;
+}
+
+export const MUTANTS: Readonly<Record<string, Mutant>> = {
+  'put-merges': {
+    description: 'PUT on the collection merges into the existing set instead of replacing it',
+    violates: ['SM-REPLACE-001'],
+    patch: (c) => ({ replaceAll: c.merge }),
+  },
+  'post-replaces': {
+    description: 'POST on the collection replaces the whole set instead of merging',
+    violates: ['SM-MERGE-001'],
+    patch: (c) => ({ merge: c.replaceAll }),
+  },
+  'echo-not-stored': {
+    description: 'writes answer the expected body but nothing is stored',
+    violates: ['SM-REPLACE-001', 'SM-MERGE-001', 'SM-SET-001'],
+    patch: () => ({ persists: false }),
+  },
+  'merge-answers-request-only': {
+    description: 'POST answers only the request keys instead of the full merged set',
+    violates: ['SM-MERGE-002'],
+    patch: () => ({ mergeBody: (requested) => ({ metadata: requested }) }),
+  },
+  'item-envelope-metadata': {
+    description: 'show and set item answer {"metadata": …} instead of {"meta": …}',
+    violates: ['SM-SHOW-001', 'SM-SET-002'],
+    patch: () => ({ itemBody: (k, v) => ({ metadata: { [k]: v } }) }),
+  },
+  'delete-absent-204': {
+    description: 'DELETE of an absent key answers 204 instead of 404',
+    violates: ['SM-DEL-003'],
+    patch: (c) => ({ lookup: (current, k) => c.lookup(current, k) ?? k }),
+  },
+  'project-mismatch-ignored': {
+    description: 'a URL project_id other than the token\'s project is not checked',
+    violates: ['SM-URL-002'],
+    patch: () => ({ projectMismatchStatus: 0 }),
+  },
+  'no-request-id': {
+    description: 'responses carry no request-id headers',
+    violates: ['SM-HDR-001'],
+    patch: () => ({ requestIdHeaders: () => ({}) }),
+  },
+  'v2-drops-key': {
+    description: '/v2 leaves one key out of collection responses (the bases diverge)',
+    violates: ['SM-V2-002'],
+    patch: () => ({
+      finishBody: (api, body) => {
+        const b = body as { metadata?: Record<string, string> } | undefined;
+        if (api !== 'v2' || !b?.metadata) return body;
+        const [first, ...rest] = Object.keys(b.metadata).sort();
+        return first === undefined ? body : { metadata: Object.fromEntries(rest.map((k) => [k, b.metadata![k]!])) };
+      },
+    }),
+  },
+  'fault-envelope-unnamed': {
+    description: 'errors answer {"error": {...}} instead of the fault named after the status',
+    violates: ['SM-ERR-001'],
+    patch: () => ({ faultBody: (status, message) => ({ error: { code: status, message } }) }),
+  },
+};
+
+/** The reference's implementation under a profile, with a mutant injected when one is named. */
+export function implementationFor(profile: Profile, mutant?: string): Implementation {
+  const correct = correctImplementation(profile);
+  if (!mutant) return correct;
+  const m = MUTANTS[mutant];
+  if (!m) throw new Error(`unknown mutant '${mutant}' (known: ${Object.keys(MUTANTS).join(', ')})`);
+  return { ...correct, ...m.patch(correct) };
+}

@@ -1,0 +1,376 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Profile } from '../profiles/index.ts';
+import { Fault } from './faults.ts';
+import { correctImplementation, type Implementation, type Metadata, type Operation } from './implementation.ts';
+import { compareVersion, formatVersion, MAX_VERSION, MIN_VERSION, requestedVersion, type Version } from './microversion.ts';
+import { Store, WRITABLE_VM_STATES, type Server } from './store.ts';
+import { validateBody } from './validation.ts';
+
+/** oslo.middleware sizelimit default (max_request_body_size). */
+export const MAX_BODY_BYTES = 114688;
+/** Nova's default `metadata_items` quota. */
+export const DEFAULT_QUOTA = 128;
+/** Content types Nova accepts on a request (nova/api/openstack/wsgi.py:Request.get_content_type). */
+const ACCEPTED_CONTENT_TYPES = new Set(['', 'text/plain', 'application/json', 'application/vnd.openstack.compute+json']);
+const HEX_PROJECT = /^[0-9a-f-]+$/;
+
+export interface ReferenceOptions {
+  profile: Profile;
+  implementation?: Implementation;
+  token?: string;
+  projectId?: string;
+  quota?: number;
+  port?: number;
+}
+
+export interface ReferenceServer {
+  url: string;
+  token: string;
+  projectId: string;
+  quota: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+type Api = 'v2' | 'v2.1';
+
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  api: Api;
+  version: Version;
+  /** Whether the response comes from the API app (and so carries microversion headers on /v2.1). */
+  app: boolean;
+}
+
+/** Starts the reference implementation on 127.0.0.1 (a random free port unless one is given). */
+export async function startReference(options: ReferenceOptions): Promise<ReferenceServer> {
+  const impl = options.implementation ?? correctImplementation(options.profile);
+  const token = options.token ?? randomBytes(16).toString('hex');
+  const projectId = options.projectId ?? randomUUID().replaceAll('-', '');
+  const quota = options.quota ?? DEFAULT_QUOTA;
+  const store = new Store();
+  const http = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`reference error: ${(err as Error).message}`);
+      } else res.destroy();
+    });
+  });
+
+  function send(ctx: Ctx, status: number, body: unknown, contentType = impl.successContentType): void {
+    const headers: Record<string, string | string[]> = { ...impl.requestIdHeaders(ctx.requestId) };
+    if (ctx.app && ctx.api === 'v2.1') {
+      headers['openstack-api-version'] = `compute ${formatVersion(ctx.version)}`;
+      headers['x-openstack-nova-api-version'] = formatVersion(ctx.version);
+      headers['vary'] = ['OpenStack-API-Version', 'X-OpenStack-Nova-API-Version'];
+    }
+    const text = body === undefined ? '' : JSON.stringify(impl.finishBody(ctx.api, body));
+    headers['content-type'] = contentType;
+    headers['content-length'] = String(Buffer.byteLength(text));
+    ctx.res.writeHead(status, headers);
+    ctx.res.end(text);
+  }
+
+  function sendFault(ctx: Ctx, status: number, message: string): void {
+    send(ctx, status, impl.faultBody(status, message), 'application/json; charset=UTF-8');
+  }
+
+  /** webob's default page for a route miss or a middleware error: not the Nova envelope. */
+  function sendWebob(ctx: Ctx, status: number, title: string, detail: string): void {
+    const accept = String(ctx.req.headers['accept'] ?? '');
+    const headers = { ...impl.requestIdHeaders(ctx.requestId) };
+    if (accept.includes('application/json')) {
+      const text = JSON.stringify({ message: `${detail}<br /><br />\n\n\n`, code: `${status} ${title}`, title });
+      ctx.res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+      ctx.res.end(text);
+    } else {
+      const text = `${status} ${title}\n\n${detail}\n\n`;
+      ctx.res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=UTF-8', 'content-length': String(Buffer.byteLength(text)) });
+      ctx.res.end(text);
+    }
+  }
+
+  async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) return 'too-large';
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  function versionsDocument(base: string): unknown {
+    const v21 = { id: 'v2.1', status: 'CURRENT', version: formatVersion(MAX_VERSION), min_version: formatVersion(MIN_VERSION), updated: '2013-07-23T11:33:21Z', links: [{ rel: 'self', href: `${base}/v2.1/` }] };
+    const v2 = { id: 'v2.0', status: 'SUPPORTED', version: '', min_version: '', updated: '2011-01-21T11:33:21Z', links: [{ rel: 'self', href: `${base}/v2/` }] };
+    return { v2, v21 };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ctx: Ctx = { req, res, requestId: `req-${randomUUID()}`, api: 'v2.1', version: MIN_VERSION, app: false };
+    const raw = await readBody(req);
+    if (raw === 'too-large') {
+      req.resume();
+      return sendWebob(ctx, 413, 'Request Entity Too Large', `Request is too large. Larger than max_request_body_size (${MAX_BODY_BYTES}).`);
+    }
+    const method = req.method ?? 'GET';
+    const pathOnly = (req.url ?? '/').split('?')[0] ?? '/';
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathOnly);
+    } catch {
+      return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
+    }
+    const segments = decoded.split('/').filter((s) => s.length > 0);
+    const host = `http://${req.headers.host ?? '127.0.0.1'}`;
+    if (segments.length === 0) {
+      if (method !== 'GET') return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
+      const docs = versionsDocument(host) as { v2: unknown; v21: unknown };
+      return send(ctx, 300, { versions: [docs.v2, docs.v21] });
+    }
+    const first = segments[0];
+    if (first !== 'v2' && first !== 'v2.1') return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
+    ctx.api = first;
+    if (req.headers['x-auth-token'] !== token) {
+      const text = JSON.stringify({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
+      res.writeHead(401, { ...impl.requestIdHeaders(ctx.requestId), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'www-authenticate': `Keystone uri="${host}/identity"` });
+      return void res.end(text);
+    }
+    if (segments.length === 1) {
+      if (method !== 'GET') return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
+      ctx.app = true;
+      const docs = versionsDocument(host) as { v2: unknown; v21: unknown };
+      return send(ctx, 200, { version: first === 'v2' ? docs.v2 : docs.v21 });
+    }
+    let rest = segments.slice(1);
+    let urlProject: string | undefined;
+    if (rest[0] !== undefined && HEX_PROJECT.test(rest[0])) {
+      urlProject = rest[0];
+      rest = rest.slice(1);
+    }
+    const route = matchRoute(method, rest);
+    if (!route) return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
+    ctx.app = true;
+    try {
+      if (ctx.api === 'v2.1') {
+        try {
+          ctx.version = requestedVersion(req.headers);
+        } catch (e) {
+          const echo = (e as { echo?: Version }).echo;
+          if (echo) ctx.version = echo;
+          throw e;
+        }
+      }
+      const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (!ACCEPTED_CONTENT_TYPES.has(contentType)) throw new Fault(415, 'Unsupported Content-Type');
+      let body: unknown = null;
+      if ((method === 'PUT' || method === 'POST') && raw.length > 0) {
+        try {
+          body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+        } catch {
+          throw new Fault(400, 'Malformed request body');
+        }
+      }
+      if (impl.projectMismatchStatus && urlProject !== undefined && urlProject !== projectId) {
+        throw new Fault(impl.projectMismatchStatus, `Malformed request URL: URL's project_id '${urlProject}' doesn't match Context's project_id '${projectId}'`);
+      }
+      await dispatch(ctx, route, body);
+    } catch (e) {
+      if (e instanceof Fault) return sendFault(ctx, e.status, e.message);
+      throw e;
+    }
+  }
+
+  type Route =
+    | { kind: 'server-meta'; op: Operation; serverId: string; key?: string }
+    | { kind: 'image-meta'; op: Operation; imageId: string; key?: string }
+    | { kind: 'server-action'; serverId: string }
+    | { kind: 'limits' };
+
+  function matchRoute(method: string, rest: string[]): Route | undefined {
+    const [collection, id, sub, key, ...extra] = rest;
+    if (collection === 'limits' && rest.length === 1 && method === 'GET') return { kind: 'limits' };
+    if ((collection !== 'servers' && collection !== 'images') || id === undefined || extra.length) return undefined;
+    if (collection === 'servers' && sub === 'action' && key === undefined && method === 'POST') return { kind: 'server-action', serverId: id };
+    if (sub !== 'metadata') return undefined;
+    const ops: Record<string, Operation> = key === undefined ? { GET: 'list', PUT: 'replaceAll', POST: 'merge' } : { GET: 'show', PUT: 'setItem', DELETE: 'deleteItem' };
+    const op = ops[method];
+    if (!op) return undefined;
+    return collection === 'servers' ? { kind: 'server-meta', op, serverId: id, key } : { kind: 'image-meta', op, imageId: id, key };
+  }
+
+  async function dispatch(ctx: Ctx, route: Route, body: unknown): Promise<void> {
+    switch (route.kind) {
+      case 'limits':
+        return send(ctx, 200, { limits: { rate: [], absolute: { maxServerMeta: quota, maxImageMeta: quota, maxPersonality: 5, maxPersonalitySize: 10240 } } });
+      case 'server-action':
+        return serverAction(ctx, route.serverId, body);
+      case 'server-meta':
+        return serverMetadata(ctx, route, body);
+      case 'image-meta':
+        return imageMetadata(ctx, route, body);
+    }
+  }
+
+  function findServer(serverId: string): Server {
+    const server = store.servers.get(serverId);
+    if (!server || server.projectId !== projectId) throw new Fault(404, `Instance ${serverId} could not be found.`);
+    return server;
+  }
+
+  function serverAction(ctx: Ctx, serverId: string, body: unknown): void {
+    const server = findServer(serverId);
+    const action = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body)[0] : undefined;
+    if (action === 'lock') server.locked = true;
+    else if (action === 'unlock') server.locked = false;
+    else throw new Fault(400, `Unsupported server action '${action ?? ''}' in the reference implementation`);
+    ctx.res.writeHead(202, { ...impl.requestIdHeaders(ctx.requestId), 'content-length': '0' });
+    ctx.res.end();
+  }
+
+  function validated(ctx: Ctx, body: unknown, kind: 'collection' | 'item'): Metadata {
+    const result = validateBody(impl, { body, kind, legacy: ctx.api === 'v2' });
+    if (!result.ok) throw new Fault(400, result.message);
+    return result.map;
+  }
+
+  function checkWritable(server: Server, op: Operation): void {
+    const verb = op === 'deleteItem' ? 'delete metadata' : 'update metadata';
+    if (impl.enforcesLock && server.locked) throw new Fault(409, `Instance ${server.id} is locked`);
+    if (impl.enforcesVmState && !(WRITABLE_VM_STATES as readonly string[]).includes(server.vmState)) {
+      throw new Fault(409, `Cannot '${verb}' instance ${server.id} while it is in vm_state ${server.vmState}`);
+    }
+    if (impl.enforcesVmState && !server.launched) throw new Fault(409, `Instance ${server.id} is in an invalid state for '${verb}'`);
+  }
+
+  function checkQuota(next: Metadata, message: string): void {
+    const count = Object.keys(next).length;
+    if (impl.enforcesQuota && count > 0 && count > quota + impl.quotaOffByOne) throw new Fault(impl.profile.quota.status, message);
+  }
+
+  function serverMetadata(ctx: Ctx, route: Extract<Route, { kind: 'server-meta' }>, body: unknown): void {
+    const { op, key } = route;
+    const requested = op === 'replaceAll' || op === 'merge' ? validated(ctx, body, 'collection') : op === 'setItem' ? validated(ctx, body, 'item') : undefined;
+    const server = findServer(route.serverId);
+    const current = Object.fromEntries(server.metadata);
+    const status = impl.successStatus(op, ctx.api);
+    const quotaMessage = `Maximum number of metadata items exceeds ${quota}`;
+    const commit = (next: Metadata) => {
+      if (impl.persists) server.metadata = new Map(Object.entries(next));
+    };
+    switch (op) {
+      case 'list':
+        return send(ctx, status, impl.collectionBody(current));
+      case 'show': {
+        const found = impl.lookup(current, key!);
+        if (found === undefined) throw new Fault(impl.absentKeyStatus('show'), 'Metadata item was not found');
+        return send(ctx, status, impl.itemBody(found, current[found]!));
+      }
+      case 'replaceAll': {
+        checkWritable(server, op);
+        const next = impl.replaceAll(current, requested!);
+        checkQuota(next, quotaMessage);
+        commit(next);
+        return send(ctx, status, impl.replaceBody(requested!, next));
+      }
+      case 'merge': {
+        checkWritable(server, op);
+        const next = impl.merge(current, requested!);
+        checkQuota(next, quotaMessage);
+        commit(next);
+        return send(ctx, status, impl.mergeBody(requested!, next));
+      }
+      case 'setItem': {
+        const [bodyKey, value] = Object.entries(requested!)[0]!;
+        if (impl.checksUriBodyMismatch && bodyKey !== key) throw new Fault(400, 'Request body and URI mismatch');
+        checkWritable(server, op);
+        const next = impl.setItem(current, key!, value);
+        checkQuota(next, quotaMessage);
+        commit(next);
+        return send(ctx, status, impl.itemBody(bodyKey, value));
+      }
+      case 'deleteItem': {
+        const found = impl.lookup(current, key!);
+        if (found === undefined) throw new Fault(impl.absentKeyStatus('deleteItem'), 'Metadata item was not found');
+        checkWritable(server, op);
+        commit(impl.deleteItem(current, found));
+        return send(ctx, status, undefined);
+      }
+    }
+  }
+
+  function imageMetadata(ctx: Ctx, route: Extract<Route, { kind: 'image-meta' }>, body: unknown): void {
+    if (ctx.api === 'v2.1' && compareVersion(ctx.version, impl.maxImageProxyMicroversion) > 0) {
+      throw new Fault(404, 'The resource could not be found.');
+    }
+    const { op, key } = route;
+    const requested = op === 'replaceAll' || op === 'merge' ? validated(ctx, body, 'collection') : op === 'setItem' ? validated(ctx, body, 'item') : undefined;
+    if (op === 'setItem' && impl.checksUriBodyMismatch && Object.keys(requested!)[0] !== key) throw new Fault(400, 'Request body and URI mismatch');
+    const image = store.images.get(route.imageId);
+    if (!image) throw new Fault(404, 'Image not found.');
+    const current = Object.fromEntries(image.properties);
+    const status = impl.successStatus(op, ctx.api);
+    const quotaMessage = 'Image metadata limit exceeded';
+    const commit = (next: Metadata) => {
+      if (impl.persists) image.properties = new Map(Object.entries(next));
+    };
+    switch (op) {
+      case 'list':
+        return send(ctx, status, impl.collectionBody(current));
+      case 'show': {
+        const found = impl.lookup(current, key!);
+        if (found === undefined) throw new Fault(impl.absentKeyStatus('show'), 'The resource could not be found.');
+        return send(ctx, status, impl.itemBody(found, current[found]!));
+      }
+      case 'replaceAll': {
+        const next = impl.replaceAll(current, requested!);
+        checkQuota(next, quotaMessage);
+        commit(next);
+        return send(ctx, status, impl.replaceBody(requested!, next));
+      }
+      case 'merge': {
+        const next = impl.merge(current, requested!);
+        checkQuota(next, quotaMessage);
+        commit(next);
+        return send(ctx, status, impl.mergeBody(requested!, next));
+      }
+      case 'setItem': {
+        const [bodyKey, value] = Object.entries(requested!)[0]!;
+        const next = impl.setItem(current, key!, value);
+        checkQuota(next, quotaMessage);
+        commit(next);
+        return send(ctx, status, impl.itemBody(bodyKey, value));
+      }
+      case 'deleteItem': {
+        const found = impl.lookup(current, key!);
+        if (found === undefined) throw new Fault(impl.absentKeyStatus('deleteItem'), 'Invalid metadata key');
+        commit(impl.deleteItem(current, found));
+        return send(ctx, status, undefined);
+      }
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    projectId,
+    quota,
+    store,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { TestCase, TestModule } from 'vitest/node';
+import type { Reporter } from 'vitest/reporters';
+import '../lib/harness/meta.ts';
+import { NO_VERDICT_ERRORS } from '../lib/harness/errors.ts';
+import { redactText } from '../lib/http/redact.ts';
+
+export type TestOutcome = 'passed' | 'failed' | 'not-applicable' | 'error';
+
+export interface TestRecord {
+  name: string;
+  file: string;
+  behaviour: string;
+  api: string;
+  outcome: TestOutcome;
+  /** Failure message, error message or not-applicable reason (redacted). */
+  detail?: string;
+}
+
+export interface RunRecord {
+  tests: TestRecord[];
+  /** Problems that belong to no test: a suite file that failed to load, an unhandled error. */
+  problems: string[];
+}
+
+function outcomeOf(test: TestCase): { outcome: TestOutcome; detail?: string } | undefined {
+  const result = test.result();
+  if (result.state === 'passed') return { outcome: 'passed' };
+  if (result.state === 'skipped') return { outcome: 'not-applicable', detail: result.note ?? test.meta().conformance?.notApplicable ?? 'skipped' };
+  if (result.state === 'failed') {
+    const first = result.errors?.[0];
+    const message = redactText(`${first?.name ?? 'Error'}: ${first?.message ?? 'failed'}`);
+    const noVerdict = result.errors?.some((e) => NO_VERDICT_ERRORS.has(e.name ?? '') || [...NO_VERDICT_ERRORS].some((n) => (e.message ?? '').startsWith(n)));
+    return { outcome: noVerdict ? 'error' : 'failed', detail: message };
+  }
+  return undefined;
+}
+
+/**
+ * Writes every conformance test's behaviour ID, API base and outcome to a JSON file; the runner turns
+ * it into the per-behaviour summary. Tests without a behaviour ID are reported as problems.
+ */
+export default class BehaviourReporter implements Reporter {
+  constructor(private readonly options: { outputFile: string }) {}
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
+    const record: RunRecord = { tests: [], problems: [] };
+    for (const mod of modules) {
+      for (const error of mod.errors()) record.problems.push(redactText(`${mod.moduleId}: ${error.message}`));
+      for (const test of mod.children.allTests()) {
+        const meta = test.meta().conformance;
+        const outcome = outcomeOf(test);
+        if (!outcome) continue;
+        if (!meta) {
+          record.problems.push(`${mod.moduleId}: test "${test.name}" names no behaviour (use conformance() from lib/harness)`);
+          continue;
+        }
+        record.tests.push({ name: test.name, file: mod.relativeModuleId, behaviour: meta.behaviour, api: meta.api, ...outcome });
+      }
+    }
+    for (const error of unhandled) record.problems.push(redactText(`unhandled error: ${error.message ?? String(error)}`));
+    mkdirSync(dirname(this.options.outputFile), { recursive: true });
+    writeFileSync(this.options.outputFile, `${JSON.stringify(record, null, 2)}\n`);
+  }
+}
