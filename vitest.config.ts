@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          // end-to-end tests start CLI processes; more at once only queues them on 2 cores
+          maxConcurrency: 3,
         },
       },
       {
@@ -23,6 +25,8 @@ export default defineConfig({
           name: 'conformance',
           include: ['suites/**/*.spec.ts'],
           fileParallelism: false,
+          pool: 'threads',
+          isolate: false,
           sequence: { concurrent: false },
           testTimeout: 300_000,
           retry: 0,

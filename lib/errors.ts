@@ -28,7 +28,3 @@ export class ConfigError extends Error {
 export class InfrastructureError extends Error {
   override readonly name = 'InfrastructureError';
 }
-
-export function isInfrastructureError(e: { name?: string; message?: string } | undefined): boolean {
-  return !!e && (e.name === 'InfrastructureError' || /^InfrastructureError\b/.test(e.message ?? ''));
-}

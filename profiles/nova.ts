@@ -16,7 +16,7 @@ export const nova: Profile = {
     maxLength: 255,
   },
   success: {
-    read: [200],
+    read: [200, 203],
     write: [200],
     delete: [204],
   },

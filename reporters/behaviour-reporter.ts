@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import type { TestCase, TestModule } from 'vitest/node';
 import type { Reporter } from 'vitest/reporters';
 import '../lib/harness/meta.ts';
-import { NO_VERDICT_ERRORS } from '../lib/harness/errors.ts';
 import { redactText } from '../lib/http/redact.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'not-applicable' | 'error';
@@ -31,8 +30,10 @@ function outcomeOf(test: TestCase): { outcome: TestOutcome; detail?: string } | 
   if (result.state === 'failed') {
     const first = result.errors?.[0];
     const message = redactText(`${first?.name ?? 'Error'}: ${first?.message ?? 'failed'}`);
-    const noVerdict = result.errors?.some((e) => NO_VERDICT_ERRORS.has(e.name ?? '') || [...NO_VERDICT_ERRORS].some((n) => (e.message ?? '').startsWith(n)));
-    return { outcome: noVerdict ? 'error' : 'failed', detail: message };
+    // Only an assertion is a verdict on the target; a network fault, a failed precondition or a bug in
+    // the suite itself (TypeError, …) leaves the behaviour without one.
+    const verdict = (result.errors ?? []).every((e) => e.name === 'AssertionError');
+    return { outcome: verdict ? 'failed' : 'error', detail: message };
   }
   return undefined;
 }

@@ -2,8 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError, EXIT, InfrastructureError } from '../errors.ts';
 import { redactText } from '../http/redact.ts';
-import { generateReport } from './report.ts';
-import { runConformance, suiteVersion } from './run.ts';
+import { readFileSync } from 'node:fs';
 
 const USAGE = `usage: metaconform <command>
 
@@ -37,16 +36,20 @@ export async function main(argv: string[]): Promise<number> {
       case 'run': {
         loadDotenv({ quiet: true });
         const overrides = parseOptions(rest, { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR' });
-        return await runConformance(loadConfig({ ...process.env, ...overrides }));
+        const config = loadConfig({ ...process.env, ...overrides });
+        const { runConformance } = await import('./run.ts');
+        return await runConformance(config);
       }
       case 'report': {
         loadDotenv({ quiet: true });
         const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR' });
-        return await generateReport(loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' }).resultsDir);
+        const { resultsDir } = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
+        const { generateReport } = await import('./report.ts');
+        return await generateReport(resultsDir);
       }
       case '--version':
       case 'version':
-        console.log(suiteVersion());
+        console.log((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
         return EXIT.CONFORMANT;
       case undefined:
       case 'help':

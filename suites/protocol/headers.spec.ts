@@ -11,6 +11,7 @@ conformance('SM-HDR-001', 'every response carries the request-id headers', async
   for (const ex of answers) {
     for (const name of ctx.profile.requestId.headers) {
       const value = header(ex, name);
+      if (value === undefined) expect.fail(`no ${name} header on ${describeExchange(ex)}`);
       expect(value, `${name} on ${describeExchange(ex)}`).toMatch(pattern);
     }
   }

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getProfile } from '../profiles/index.ts';
+import { implementationFor } from './mutants.ts';
+import { startReference } from './server.ts';
+
+/**
+ * Runs the reference implementation on its own, on 127.0.0.1, so the suite (or curl) can be pointed at it
+ * like at any endpoint. Prints one JSON line with the settings to use; the token is never printed: it is
+ * taken from METACONFORM_REFERENCE_TOKEN or written to a file readable only by this user.
+ *
+ *   node bin/reference.mjs [--port N] [--profile NAME] [--mutant NAME]
+ */
+async function main(argv: string[]): Promise<void> {
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i]!;
+    if (!['--port', '--profile', '--mutant'].includes(name) || argv[i + 1] === undefined) {
+      console.error(`usage: reference [--port N] [--profile NAME] [--mutant NAME] (bad argument '${name}')`);
+      process.exit(2);
+    }
+    opts[name.slice(2)] = argv[i + 1]!;
+  }
+  const profile = getProfile(opts.profile);
+  const token = process.env.METACONFORM_REFERENCE_TOKEN || randomBytes(16).toString('hex');
+  const reference = await startReference({ profile, implementation: implementationFor(profile, opts.mutant), token, port: opts.port ? Number(opts.port) : 0 });
+  const server = reference.store.createServer(reference.projectId, { metadata: { purpose: 'standalone reference' } });
+  const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
+  let tokenFile: string | undefined;
+  if (!process.env.METACONFORM_REFERENCE_TOKEN) {
+    tokenFile = join(tmpdir(), `metaconform-reference-${process.pid}.token`);
+    writeFileSync(tokenFile, token, { mode: 0o600 });
+  }
+  console.log(JSON.stringify({ METACONFORM_COMPUTE_URL: `${reference.url}/v2.1`, OS_PROJECT_ID: reference.projectId, METACONFORM_SERVER_ID: server.id, METACONFORM_IMAGE_ID: image.id, ...(tokenFile ? { tokenFile } : {}) }));
+  const stop = () => void reference.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  console.error(`reference: ${(e as Error).message}`);
+  process.exit(2);
+});

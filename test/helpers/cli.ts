@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'metaconform.mjs');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  resultsDir: string;
+}
+
+/** The environment without any metaconform or OpenStack variable of the developer's shell. */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(METACONFORM_|OS_)/.test(k)) env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `metaconform-${prefix}-`));
+}
+
+/** Runs the CLI in a fresh process (in a temp working directory, so no .env is read) and collects its output. */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const cwd = tempDir('cwd');
+  const resultsDir = env.METACONFORM_RESULTS_DIR ?? join(cwd, 'results');
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv({ METACONFORM_RESULTS_DIR: resultsDir, ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr, resultsDir }));
+  });
+}
+
+export interface StandaloneReference {
+  settings: { METACONFORM_COMPUTE_URL: string; OS_PROJECT_ID: string; METACONFORM_SERVER_ID: string; METACONFORM_IMAGE_ID: string };
+  token: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bin/reference.mjs as its own process (an "other implementation" reached over HTTP). */
+export function startStandaloneReference(args: string[] = [], token = `standalone-${process.pid}-${Math.random().toString(36).slice(2)}`): Promise<StandaloneReference> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'reference.mjs'), ...args], { env: cleanEnv({ METACONFORM_REFERENCE_TOKEN: token }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) {
+        done({
+          settings: JSON.parse(line) as StandaloneReference['settings'],
+          token,
+          stop: () =>
+            new Promise((stopped) => {
+              if (child.exitCode !== null) return stopped();
+              child.once('close', () => stopped());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('close', (code) => fail(new Error(`reference exited ${code}: ${err}`)));
+  });
+}
