@@ -61,6 +61,14 @@ export interface Implementation {
   maxImageProxyMicroversion: [number, number];
   /** Final hook over a response body for one API base (parity mutants alter one base only). */
   finishBody(api: string, body: unknown): unknown;
+
+  // --- hooks added for requests (keys, values, bodies, content types) ---
+
+  // --- hooks added for access (auth, quota, lock, state) ---
+
+  // --- hooks added for protocol (headers, microversions, methods, routing) ---
+
+  // --- hooks added for the image-metadata proxy ---
 }
 
 export function codePoints(value: string): number {
@@ -103,5 +111,13 @@ export function correctImplementation(profile: Profile): Implementation {
     successContentType: 'application/json',
     maxImageProxyMicroversion: [2, 38],
     finishBody: (_api, body) => body,
+
+    // --- requests ---
+
+    // --- access ---
+
+    // --- protocol ---
+
+    // --- image ---
   };
 }

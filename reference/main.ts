@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProfile } from '../profiles/index.ts';
-import { implementationFor } from './mutants.ts';
+import { implementationFor } from './mutants/index.ts';
 import { startReference } from './server.ts';
 
 /**

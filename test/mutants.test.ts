@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findBehaviour } from '../catalogue/index.ts';
 import type { Summary } from '../lib/results/summary.ts';
-import { MUTANTS } from '../reference/mutants.ts';
+import { MUTANTS } from '../reference/mutants/index.ts';
 import { runCli } from './helpers/cli.ts';
 
 describe('mutant catalogue', () => {

@@ -1,4 +1,4 @@
-import { implementationFor } from '../../reference/mutants.ts';
+import { implementationFor } from '../../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../../reference/server.ts';
 import type { Metadata } from '../clients/metadata-client.ts';
 import { MetadataClient } from '../clients/metadata-client.ts';
@@ -25,6 +25,7 @@ export async function startEmbedded(config: RunConfig, mutant?: string): Promise
   const reference = await startReference({ profile: config.profile, implementation: implementationFor(config.profile, mutant) });
   registerSecret(reference.token);
   const server = reference.store.createServer(reference.projectId, { metadata: { 'created-by': 'metaconform' } });
+  const errorServer = reference.store.createServer(reference.projectId, { vmState: 'error', metadata: { fixture: 'error-state' } });
   const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
   const target: Target = {
     label: `embedded reference ${reference.url}${mutant ? ` (mutant ${mutant})` : ''}`,
@@ -34,6 +35,7 @@ export async function startEmbedded(config: RunConfig, mutant?: string): Promise
     token: reference.token,
     projectId: reference.projectId,
     serverId: server.id,
+    errorServerId: errorServer.id,
     imageId: image.id,
     profile: config.profile.name,
     timeoutMs: config.timeoutMs,
@@ -60,6 +62,7 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
     projectId: t.projectId,
     serverId: t.serverId,
     ...(t.imageId ? { imageId: t.imageId } : {}),
+    ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
     profile: config.profile.name,
     timeoutMs: config.timeoutMs,
   };

@@ -9,7 +9,7 @@ export type AuthMethod = { kind: 'token'; token: string };
 
 export type TargetConfig =
   | { kind: 'reference'; mutant?: string }
-  | { kind: 'endpoint'; endpoint: ComputeEndpoint; projectId: string; auth: AuthMethod; serverId: string; imageId?: string };
+  | { kind: 'endpoint'; endpoint: ComputeEndpoint; projectId: string; auth: AuthMethod; serverId: string; imageId?: string; errorServerId?: string };
 
 export interface RunConfig {
   profile: Profile;
@@ -91,10 +91,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): RunConfig {
   const serverId = checkId(VARS.serverId, require(env, VARS.serverId, 'the server whose metadata the suite exercises'));
   const imageId = value(env, VARS.imageId);
   if (imageId !== undefined) checkId(VARS.imageId, imageId);
+  const errorServerId = value(env, VARS.errorServerId);
+  if (errorServerId !== undefined) checkId(VARS.errorServerId, errorServerId);
   return {
     profile,
     resultsDir,
     timeoutMs,
-    target: { kind: 'endpoint', endpoint, projectId, auth: { kind: 'token', token }, serverId, ...(imageId ? { imageId } : {}) },
+    target: { kind: 'endpoint', endpoint, projectId, auth: { kind: 'token', token }, serverId, ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}) },
   };
 }

@@ -6,6 +6,7 @@ export const VARS = {
   projectId: 'OS_PROJECT_ID',
   serverId: 'METACONFORM_SERVER_ID',
   imageId: 'METACONFORM_IMAGE_ID',
+  errorServerId: 'METACONFORM_ERROR_SERVER_ID',
   profile: 'METACONFORM_PROFILE',
   resultsDir: 'METACONFORM_RESULTS_DIR',
   timeoutMs: 'METACONFORM_TIMEOUT_MS',

@@ -22,6 +22,10 @@ export interface ConformanceContext {
   server: MetadataClient;
   /** The target server's metadata on a given base. */
   serverOn(api: ApiVersion): MetadataClient;
+  /** The target image's metadata (image proxy) on this test's base; undefined without METACONFORM_IMAGE_ID. */
+  image: MetadataClient | undefined;
+  /** The target image's metadata on a given base. */
+  imageOn(api: ApiVersion): MetadataClient | undefined;
   /** Sets up the starting state; a failure here means "no verdict", not non-conformance. */
   arrange<T>(what: string, fn: () => Promise<T>): Promise<T>;
   /** A named step of the check (an Allure step). */
@@ -57,6 +61,7 @@ export function conformance(id: string, title: string, fn: (ctx: ConformanceCont
       const exchanges: Exchange[] = [];
       const http = new HttpClient({ token: target.token, timeoutMs: target.timeoutMs, onExchange: (ex) => exchanges.push(ex) });
       const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', target.serverId);
+      const imageOn = (api: ApiVersion) => (target.imageId ? new MetadataClient(http, target.bases[api], 'images', target.imageId) : undefined);
       const ctx: ConformanceContext = {
         api: run.api,
         profile,
@@ -64,6 +69,8 @@ export function conformance(id: string, title: string, fn: (ctx: ConformanceCont
         http,
         server: serverOn(run.api),
         serverOn,
+        image: imageOn(run.api),
+        imageOn,
         arrange: async (what, body) => {
           try {
             return await allure.step(`arrange: ${what}`, body);

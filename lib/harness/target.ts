@@ -14,6 +14,8 @@ export interface Target {
   token: string;
   projectId: string;
   serverId: string;
+  /** A server in a vm_state that forbids writes (e.g. ERROR), when one is available. */
+  errorServerId?: string;
   imageId?: string;
   profile: string;
   timeoutMs: number;

@@ -1,15 +1,7 @@
-import type { Profile } from '../profiles/index.ts';
-import { correctImplementation, type Implementation } from './implementation.ts';
+import type { Mutant } from './types.ts';
 
-/** A realistic implementation bug, injected into the reference by overriding one of its decisions. */
-export interface Mutant {
-  description: string;
-  /** Behaviour IDs the bug violates; the suite must report at least one of them as failed. */
-  violates: readonly string[];
-  patch(correct: Implementation): Partial<Implementation>;
-}
-
-export const MUTANTS: Readonly<Record<string, Mutant>> = {
+/** Mutants of the core operations (list, show, replace-all, merge, set item, delete item, parity, errors). */
+export const coreMutants: Readonly<Record<string, Mutant>> = {
   'put-merges': {
     description: 'PUT on the collection merges into the existing set instead of replacing it',
     violates: ['SM-REPLACE-001'],
@@ -68,12 +60,3 @@ export const MUTANTS: Readonly<Record<string, Mutant>> = {
     patch: () => ({ faultBody: (status, message) => ({ error: { code: status, message } }) }),
   },
 };
-
-/** The reference's implementation under a profile, with a mutant injected when one is named. */
-export function implementationFor(profile: Profile, mutant?: string): Implementation {
-  const correct = correctImplementation(profile);
-  if (!mutant) return correct;
-  const m = MUTANTS[mutant];
-  if (!m) throw new Error(`unknown mutant '${mutant}' (known: ${Object.keys(MUTANTS).join(', ')})`);
-  return { ...correct, ...m.patch(correct) };
-}
