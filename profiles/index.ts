@@ -1,11 +1,19 @@
 import { ConfigError } from '../lib/errors.ts';
+import { fujitsuK5 } from './fujitsu-k5.ts';
+import { huaweiEcs } from './huawei-ecs.ts';
 import { nova } from './nova.ts';
+import { rackspace } from './rackspace.ts';
 import type { Profile } from './types.ts';
 
 export type { Profile } from './types.ts';
 
-/** Shipped profiles. Vendor profiles (huawei-ecs, fujitsu-k5, rackspace) are added here as data. */
-export const PROFILES: Readonly<Record<string, Profile>> = { nova };
+/** Shipped profiles: data only; each vendor profile lists its deviations from nova with their sources. */
+export const PROFILES: Readonly<Record<string, Profile>> = {
+  nova,
+  'huawei-ecs': huaweiEcs,
+  'fujitsu-k5': fujitsuK5,
+  rackspace,
+};
 
 export const DEFAULT_PROFILE = 'nova';
 

@@ -28,7 +28,7 @@ export const nova: Profile = {
     setItem: true,
     deleteItem: true,
   },
-  quota: { status: 403, fault: 'forbidden' },
+  quota: { status: 403, fault: 'forbidden', defaultLimit: 128 },
   unsupportedMethod: [404, 405],
   requestId: {
     headers: ['x-compute-request-id', 'x-openstack-request-id'],

@@ -41,6 +41,11 @@ export interface Profile {
     /** Status of a write that would exceed the metadata item limit, and its fault name. */
     status: number;
     fault: string;
+    /**
+     * The implementation's default item limit. The suite always reads the target's limit from
+     * GET /limits; the embedded reference enforces this one when it runs under the profile.
+     */
+    defaultLimit: number;
   };
   /** Statuses that conform for a method a metadata URL does not support. */
   unsupportedMethod: readonly number[];

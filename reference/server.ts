@@ -10,8 +10,6 @@ import { validateBody } from './validation.ts';
 
 /** oslo.middleware sizelimit default (max_request_body_size). */
 export const MAX_BODY_BYTES = 114688;
-/** Nova's default `metadata_items` quota. */
-export const DEFAULT_QUOTA = 128;
 /** Content types Nova accepts on a request (nova/api/openstack/wsgi.py:Request.get_content_type). */
 const ACCEPTED_CONTENT_TYPES = new Set(['', 'text/plain', 'application/json', 'application/vnd.openstack.compute+json']);
 const HEX_PROJECT = /^[0-9a-f-]+$/;
@@ -51,7 +49,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   const impl = options.implementation ?? correctImplementation(options.profile);
   const token = options.token ?? randomBytes(16).toString('hex');
   const projectId = options.projectId ?? randomUUID().replaceAll('-', '');
-  const quota = options.quota ?? DEFAULT_QUOTA;
+  const quota = options.quota ?? options.profile.quota.defaultLimit;
   const store = new Store();
   const http = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

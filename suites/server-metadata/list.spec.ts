@@ -3,7 +3,7 @@ import { expectCollection, expectSameMap } from '../../lib/harness/expect.ts';
 import { seed } from '../../lib/harness/fixtures.ts';
 
 conformance('SM-LIST-001', 'list returns exactly the stored set', async (ctx) => {
-  const stored = { alpha: 'one', 'Beta key': 'Two', 'c:d.e-f_g': '' };
+  const stored = { alpha: 'one', 'Beta-Key': 'Two', 'c:d.e-f_g': '3' };
   await seed(ctx, stored);
   const listed = expectCollection(await ctx.server.list(), ctx.profile.success.read);
   expectSameMap(listed, stored, 'listed metadata');

@@ -13,6 +13,6 @@ conformance('SM-SET-001', 'PUT item creates or replaces one key and keeps the ot
 
 conformance('SM-SET-002', 'PUT item answers the request item', async (ctx) => {
   await seed(ctx, { other: 'x' });
-  const [key, value] = expectItem(await ctx.server.setItem('item key', 'Bar Value'), ctx.profile.success.write);
-  expect([key, value]).toEqual(['item key', 'Bar Value']);
+  const [key, value] = expectItem(await ctx.server.setItem('item-key', 'Bar Value'), ctx.profile.success.write);
+  expect([key, value]).toEqual(['item-key', 'Bar Value']);
 }, { requires: ['setItem', 'replaceAll'] });
