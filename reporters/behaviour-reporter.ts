@@ -9,6 +9,8 @@ export type TestOutcome = 'passed' | 'failed' | 'not-applicable' | 'error';
 
 export interface TestRecord {
   name: string;
+  /** The target the test ran against (a variant name in a mutant matrix). */
+  target: string;
   file: string;
   behaviour: string;
   api: string;
@@ -57,7 +59,7 @@ export default class BehaviourReporter implements Reporter {
           record.problems.push(`${mod.moduleId}: test "${test.name}" names no behaviour (use conformance() from lib/harness)`);
           continue;
         }
-        record.tests.push({ name: test.name, file: mod.relativeModuleId, behaviour: meta.behaviour, api: meta.api, ...outcome });
+        record.tests.push({ name: test.name, file: mod.relativeModuleId, target: meta.target, behaviour: meta.behaviour, api: meta.api, ...outcome });
       }
     }
     for (const error of unhandled) record.problems.push(redactText(`unhandled error: ${error.message ?? String(error)}`));

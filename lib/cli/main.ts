@@ -9,6 +9,7 @@ const USAGE = `usage: metaconform <command>
 commands:
   run       run the conformance suites (against the embedded reference when no target is configured)
   report    turn results/allure-results into an HTML report (offline)
+  mutants   run the suites against every fault-injected and correct variant of the reference; print the kill matrix
   help      show this help
 
 Configuration comes from the environment or a .env file (see .env.example).
@@ -39,6 +40,13 @@ export async function main(argv: string[]): Promise<number> {
         const config = loadConfig({ ...process.env, ...overrides });
         const { runConformance } = await import('./run.ts');
         return await runConformance(config);
+      }
+      case 'mutants': {
+        loadDotenv({ quiet: true });
+        const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR' });
+        const config = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
+        const { runMutantsCommand } = await import('./matrix.ts');
+        return await runMutantsCommand(config);
       }
       case 'report': {
         loadDotenv({ quiet: true });

@@ -1,3 +1,5 @@
+import type { Profile } from '../../profiles/index.ts';
+import type { Implementation } from '../../reference/implementation.ts';
 import { implementationFor } from '../../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../../reference/server.ts';
 import type { Metadata } from '../clients/metadata-client.ts';
@@ -20,15 +22,31 @@ export interface ResolvedTarget {
   reference?: ReferenceServer;
 }
 
-/** Starts the embedded reference with one writable server and one image. */
-export async function startEmbedded(config: RunConfig, mutant?: string): Promise<ResolvedTarget> {
-  const reference = await startReference({ profile: config.profile, implementation: implementationFor(config.profile, mutant) });
+export interface EmbeddedOptions {
+  id?: string;
+  profile?: Profile;
+  implementation?: Implementation;
+  mutant?: string;
+  /** Shown in the target's label. */
+  variant?: string;
+  /** Only these behaviours are tested against the target. */
+  behaviours?: string[];
+  /** Record Allure data (default true). */
+  record?: boolean;
+}
+
+/** Starts the embedded reference with a writable server, a server in vm_state error and an image. */
+export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {}): Promise<ResolvedTarget> {
+  const profile = opts.profile ?? config.profile;
+  const reference = await startReference({ profile, implementation: opts.implementation ?? implementationFor(profile, opts.mutant) });
   registerSecret(reference.token);
   const server = reference.store.createServer(reference.projectId, { metadata: { 'created-by': 'metaconform' } });
   const errorServer = reference.store.createServer(reference.projectId, { vmState: 'error', metadata: { fixture: 'error-state' } });
   const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
+  const variant = opts.variant ?? (opts.mutant ? `mutant ${opts.mutant}` : undefined);
   const target: Target = {
-    label: `embedded reference ${reference.url}${mutant ? ` (mutant ${mutant})` : ''}`,
+    id: opts.id ?? 'target',
+    label: `embedded reference ${reference.url}${variant ? ` (${variant})` : ''}`,
     kind: 'reference',
     root: reference.url,
     bases: apiBases({ root: reference.url, projectIdInUrl: undefined }, reference.projectId),
@@ -37,8 +55,10 @@ export async function startEmbedded(config: RunConfig, mutant?: string): Promise
     serverId: server.id,
     errorServerId: errorServer.id,
     imageId: image.id,
-    profile: config.profile.name,
+    profile: profile.name,
     timeoutMs: config.timeoutMs,
+    ...(opts.behaviours ? { behaviours: opts.behaviours } : {}),
+    ...(opts.record === false ? { record: false } : {}),
   };
   return { target, reference };
 }
@@ -54,6 +74,7 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
   registerSecret(t.auth.token);
   const bases = apiBases(t.endpoint, t.projectId);
   const target: Target = {
+    id: 'target',
     label: new URL(t.endpoint.root).host,
     kind: 'endpoint',
     root: t.endpoint.root,

@@ -1,5 +1,5 @@
 import * as allure from 'allure-js-commons';
-import { test, type TestContext } from 'vitest';
+import { describe, test, type TestContext } from 'vitest';
 import { getBehaviour } from '../../catalogue/index.ts';
 import { getProfile, type Profile } from '../../profiles/index.ts';
 import { MetadataClient } from '../clients/metadata-client.ts';
@@ -8,7 +8,7 @@ import { HttpClient } from '../http/client.ts';
 import { formatExchange, type Exchange } from '../http/exchange.ts';
 import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
-import { currentTarget, type Target } from './target.ts';
+import { currentTargets, type Target } from './target.ts';
 
 export type Operation = keyof Profile['operations'];
 
@@ -47,19 +47,28 @@ export interface ConformanceOptions {
  * and attaches a redacted transcript of every exchange with a curl command to reproduce it.
  */
 export function conformance(id: string, title: string, fn: (ctx: ConformanceContext) => Promise<void>, options: ConformanceOptions = {}): void {
-  const behaviour = getBehaviour(id);
-  const target = currentTarget();
+  getBehaviour(id);
+  const targets = currentTargets();
+  for (const target of targets) {
+    if (target.behaviours && !target.behaviours.includes(id)) continue;
+    if (targets.length === 1) declare(id, title, fn, options, target);
+    else describe(`[${target.id}]`, () => declare(id, title, fn, options, target));
+  }
+}
+
+function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Promise<void>, options: ConformanceOptions, target: Target): void {
   const profile = getProfile(target.profile);
+  const record = target.record ?? true;
   const runs: { api: ApiVersion; label: string }[] =
     options.apis === 'once' ? [{ api: profile.bases[0]!, label: profile.bases.join('+') }] : profile.bases.map((api) => ({ api, label: api }));
 
   for (const run of runs) {
     test(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
-      const meta: ConformanceMeta = { behaviour: id, api: run.label };
+      const meta: ConformanceMeta = { behaviour: id, target: target.id, api: run.label };
       t.task.meta.conformance = meta;
-      await labels(behaviour.id, run.label);
+      if (record) await labels(id, run.label);
       const exchanges: Exchange[] = [];
-      const http = new HttpClient({ token: target.token, timeoutMs: target.timeoutMs, onExchange: (ex) => exchanges.push(ex) });
+      const http = new HttpClient({ token: target.token, timeoutMs: target.timeoutMs, ...(record ? { onExchange: (ex: Exchange) => exchanges.push(ex) } : {}) });
       const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', target.serverId);
       const imageOn = (api: ApiVersion) => (target.imageId ? new MetadataClient(http, target.bases[api], 'images', target.imageId) : undefined);
       const ctx: ConformanceContext = {
@@ -73,14 +82,14 @@ export function conformance(id: string, title: string, fn: (ctx: ConformanceCont
         imageOn,
         arrange: async (what, body) => {
           try {
-            return await allure.step(`arrange: ${what}`, body);
+            return record ? await allure.step(`arrange: ${what}`, body) : await body();
           } catch (e) {
             const err = e as Error;
             if (NO_VERDICT_ERRORS.has(err.name)) throw err;
             throw new PreconditionError(`could not arrange "${what}": ${err.message}`);
           }
         },
-        step: async (what, body) => await allure.step(what, body),
+        step: async (what, body) => (record ? await allure.step(what, body) : await body()),
         notApplicable: (reason) => {
           meta.notApplicable = reason;
           return t.skip(reason);

@@ -6,6 +6,8 @@ export const TARGET_ENV = 'METACONFORM_RESOLVED_TARGET';
 
 /** What the suites need to know about the implementation under test. */
 export interface Target {
+  /** Stable name of the target within a run ('target' for an ordinary run; a variant name in a matrix). */
+  id: string;
   /** Human description (host, never a token). */
   label: string;
   kind: 'reference' | 'endpoint';
@@ -19,18 +21,22 @@ export interface Target {
   imageId?: string;
   profile: string;
   timeoutMs: number;
+  /** Only tests of these behaviour IDs are declared for this target; absent means all. */
+  behaviours?: string[];
+  /** Record Allure labels, steps and transcripts (off for quiet matrix runs). Default true. */
+  record?: boolean;
 }
 
-let cached: Target | undefined;
+let cached: Target[] | undefined;
 
-/** The target of this run, as the runner resolved it. */
-export function currentTarget(): Target {
+/** The targets of this run, as the runner resolved them: one, or several in a mutant matrix. */
+export function currentTargets(): Target[] {
   if (cached) return cached;
   const raw = process.env[TARGET_ENV];
   if (!raw) {
     throw new Error(`${TARGET_ENV} is not set: run the suites through 'metaconform run' (npm run conformance), not vitest directly`);
   }
-  cached = JSON.parse(raw) as Target;
-  registerSecret(cached.token);
+  cached = JSON.parse(raw) as Target[];
+  for (const t of cached) registerSecret(t.token);
   return cached;
 }

@@ -37,8 +37,8 @@ function statusOf(behaviour: Behaviour, tests: TestRecord[]): { status: Behaviou
 }
 
 /** Per-behaviour results of a run, and the run's exit status, from the test records. */
-export function summarise(record: RunRecord, profile: Profile): Summary {
-  const behaviours: BehaviourResult[] = CATALOGUE.map((b) => {
+export function summarise(record: RunRecord, profile: Profile, selected?: readonly string[]): Summary {
+  const behaviours: BehaviourResult[] = CATALOGUE.filter((b) => !selected || selected.includes(b.id)).map((b) => {
     const tests = record.tests.filter((t) => t.behaviour === b.id);
     if (!appliesTo(b, profile.name)) return { id: b.id, rule: b.rule, level: b.level, status: 'not-applicable', reason: `not part of profile '${profile.name}'`, tests };
     return { id: b.id, rule: b.rule, level: b.level, ...statusOf(b, tests), tests };

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startVitest } from 'vitest/node';
+import BehaviourReporter, { type RunRecord } from '../../reporters/behaviour-reporter.ts';
+import { TARGET_ENV, type Target } from '../harness/target.ts';
+import { PACKAGE_ROOT } from './paths.ts';
+
+export interface ExecuteOptions {
+  /** Where the behaviour reporter writes every test's outcome. */
+  testsFile: string;
+  /** Extra vitest reporters (console, JUnit, Allure); none for a quiet matrix run. */
+  reporters: unknown[];
+}
+
+/** Runs the conformance suites once, in this process's vitest, against one or more targets. */
+export async function executeSuites(targets: Target[], opts: ExecuteOptions): Promise<RunRecord> {
+  process.env[TARGET_ENV] = JSON.stringify(targets);
+  try {
+    const vitest = await startVitest('test', [], {
+      config: join(PACKAGE_ROOT, 'vitest.config.ts'),
+      root: PACKAGE_ROOT,
+      project: 'conformance',
+      watch: false,
+      reporters: [...(opts.reporters as []), new BehaviourReporter({ outputFile: opts.testsFile })],
+    });
+    await vitest.close();
+  } finally {
+    delete process.env[TARGET_ENV];
+    process.exitCode = undefined;
+  }
+  try {
+    return JSON.parse(readFileSync(opts.testsFile, 'utf8')) as RunRecord;
+  } catch {
+    return { tests: [], problems: ['the test runner wrote no results (see the output above)'] };
+  }
+}

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package's own folder (suites, config and schemas are found from here, not from the working directory). */
+export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+
+/** Files a run writes into the results folder (stale ones are removed first). */
+export const RESULT_FILES = {
+  allure: 'allure-results',
+  junit: 'junit.xml',
+  tests: 'tests.json',
+  summary: 'summary.json',
+  summaryText: 'summary.txt',
+  snapshot: 'metadata-snapshot.json',
+  killMatrix: 'kill-matrix.json',
+} as const;
+
+let version: string | undefined;
+export function suiteVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
