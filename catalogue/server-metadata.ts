@@ -113,6 +113,12 @@ export const serverMetadata: readonly Behaviour[] = [
     epic: SM, feature: 'routing', level: 'required', tags: ['negative'],
   },
   {
+    id: 'SM-V2-001',
+    rule: '/v2 MUST differ from /v2.1 only by: extra top-level members dropped (not 400), the invalid-key message, no microversion headers (request ones ignored), the image proxy kept at any microversion.',
+    source: ['etc/nova/api-paste.ini (legacy_v2_compatible)', 'nova/api/openstack/__init__.py:LegacyV2CompatibleWrapper', 'nova/api/validation/validators.py:_soft_validate_additional_properties'],
+    epic: SM, feature: 'parity', level: 'required', tags: ['parity'],
+  },
+  {
     id: 'SM-V2-002',
     rule: 'The same sequence of operations on /v2 and /v2.1 MUST give the same statuses and bodies.',
     source: ['nova/api/openstack/__init__.py:LegacyV2CompatibleWrapper', 'etc/nova/api-paste.ini'],

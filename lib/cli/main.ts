@@ -8,6 +8,7 @@ const USAGE = `usage: metaconform <command>
 
 commands:
   run       run the conformance suites (against the embedded reference when no target is configured)
+  list      print the behaviour catalogue (ID, level, rule); --json for machines
   report    turn results/allure-results into an HTML report (offline)
   mutants   run the suites against every fault-injected and correct variant of the reference; print the kill matrix
   help      show this help
@@ -40,6 +41,13 @@ export async function main(argv: string[]): Promise<number> {
         const config = loadConfig({ ...process.env, ...overrides });
         const { runConformance } = await import('./run.ts');
         return await runConformance(config);
+      }
+      case 'list': {
+        const json = rest[0] === '--json';
+        if (rest.length > (json ? 1 : 0)) throw new ConfigError(rest[json ? 1 : 0]!, 'unknown option (known: --json)');
+        const { formatCatalogue } = await import('./list.ts');
+        console.log(formatCatalogue(json));
+        return EXIT.CONFORMANT;
       }
       case 'mutants': {
         loadDotenv({ quiet: true });

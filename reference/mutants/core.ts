@@ -59,4 +59,9 @@ export const coreMutants: Readonly<Record<string, Mutant>> = {
     violates: ['SM-ERR-001'],
     patch: () => ({ faultBody: (status, message) => ({ error: { code: status, message } }) }),
   },
+  'v2-rejects-extra-members': {
+    description: '/v2 rejects extra top-level members with 400 like /v2.1 instead of dropping them (legacy mode lost)',
+    violates: ['SM-V2-001'],
+    patch: () => ({ legacyDropsExtraMembers: false }),
+  },
 };
