@@ -17,6 +17,8 @@ export interface TestRecord {
   outcome: TestOutcome;
   /** Failure message, error message or not-applicable reason (redacted). */
   detail?: string;
+  /** Duration in ms of each HTTP request the test sent. */
+  requests?: number[];
 }
 
 export interface RunRecord {
@@ -59,7 +61,7 @@ export default class BehaviourReporter implements Reporter {
           record.problems.push(`${mod.moduleId}: test "${test.name}" names no behaviour (use conformance() from lib/harness)`);
           continue;
         }
-        record.tests.push({ name: test.name, file: mod.relativeModuleId, target: meta.target, behaviour: meta.behaviour, api: meta.api, ...outcome });
+        record.tests.push({ name: test.name, file: mod.relativeModuleId, target: meta.target, behaviour: meta.behaviour, api: meta.api, ...outcome, requests: meta.requests ?? [] });
       }
     }
     for (const error of unhandled) record.problems.push(redactText(`unhandled error: ${error.message ?? String(error)}`));

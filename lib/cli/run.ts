@@ -70,7 +70,8 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   }
   const summary = summarise(record, config.profile);
   const text = formatSummary(summary, target.label);
-  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), ...summary }, null, 2)}\n`);
+  const runner = { maxRssKb: process.resourceUsage().maxRSS, requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0) };
+  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...summary }, null, 2)}\n`);
   writeFileSync(join(config.resultsDir, RESULT_FILES.summaryText), `${text}\n`);
   log(text);
   return summary.exitCode === EXIT.CONFORMANT && restoreProblem ? EXIT.NO_VERDICT : summary.exitCode;

@@ -68,7 +68,12 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
       t.task.meta.conformance = meta;
       if (record) await labels(id, run.label);
       const exchanges: Exchange[] = [];
-      const http = new HttpClient({ token: target.token, timeoutMs: target.timeoutMs, ...(record ? { onExchange: (ex: Exchange) => exchanges.push(ex) } : {}) });
+      const requests: number[] = (meta.requests = []);
+      const onExchange = (ex: Exchange) => {
+        requests.push(ex.durationMs);
+        if (record) exchanges.push(ex);
+      };
+      const http = new HttpClient({ token: target.token, timeoutMs: target.timeoutMs, onExchange });
       const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', target.serverId);
       const imageOn = (api: ApiVersion) => (target.imageId ? new MetadataClient(http, target.bases[api], 'images', target.imageId) : undefined);
       const ctx: ConformanceContext = {

@@ -4,6 +4,8 @@ export interface ConformanceMeta {
   target: string;
   api: string;
   notApplicable?: string;
+  /** Duration in ms of every HTTP request the test sent. */
+  requests?: number[];
 }
 
 declare module '@vitest/runner' {

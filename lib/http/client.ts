@@ -82,7 +82,7 @@ export class HttpClient {
     const ex: Exchange = {
       request: { method, url, headers, ...(body !== undefined ? { body } : {}) },
       response: { status, headers: responseHeaders, text },
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Number((performance.now() - started).toFixed(2)),
     };
     this.options.onExchange?.(ex);
     if (status >= 500 && !opts.allow5xx) {
