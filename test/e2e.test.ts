@@ -146,7 +146,16 @@ describe('no verdict and usage errors', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  test('list prints the catalogue, --json for machines', async () => {
+    const text = await runCli(['list']);
+    expect(text.code).toBe(0);
+    for (const b of CATALOGUE) expect(text.stdout).toContain(b.id);
+    const json = await runCli(['list', '--json']);
+    expect((JSON.parse(json.stdout) as { id: string }[]).map((b) => b.id)).toEqual(CATALOGUE.map((b) => b.id));
+  });
+
   test.each([
+    [['list', '--yaml'], {}, /--yaml: unknown option/],
     [['run'], { METACONFORM_PROFILE: 'nope' }, /configuration error: METACONFORM_PROFILE: unknown profile 'nope'/],
     [['run'], { METACONFORM_COMPUTE_URL: 'http://127.0.0.1:1/v2.1', OS_PROJECT_ID: 'abc' }, /configuration error: OS_TOKEN: is not set/],
     [['run'], { METACONFORM_COMPUTE_URL: 'nonsense', OS_TOKEN: 'tok-1234', METACONFORM_SERVER_ID: 's' }, /METACONFORM_COMPUTE_URL: is not a valid URL/],
