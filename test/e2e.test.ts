@@ -100,7 +100,7 @@ describe('conformance run against an endpoint', () => {
   test('a rejected token is a configuration error (exit 2) naming OS_TOKEN', async () => {
     const run = await runCli(['run'], envFor(correct, { OS_TOKEN: 'wrong-token-value' }));
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/configuration error: OS_TOKEN: was rejected by the target \(401\)/);
+    expect(run.stderr).toMatch(/configuration error: OS_TOKEN: the token was rejected by the compute endpoint \(401\)/);
     expect(run.stderr).not.toContain('wrong-token-value');
   });
 

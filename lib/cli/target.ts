@@ -12,6 +12,7 @@ import type { Target } from '../harness/target.ts';
 import { HttpClient } from '../http/client.ts';
 import { describeExchange, json } from '../http/exchange.ts';
 import { registerSecret } from '../http/redact.ts';
+import { openSession } from '../auth/session.ts';
 import { schemaErrors } from '../schemas.ts';
 
 /** A resolved target, with what the runner must undo when the run ends. */
@@ -71,16 +72,17 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
 export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget> {
   if (config.target.kind !== 'endpoint') throw new Error('not an endpoint target');
   const t = config.target;
-  registerSecret(t.auth.token);
-  const bases = apiBases(t.endpoint, t.projectId);
+  const session = await openSession(t, config.timeoutMs);
+  const bases = apiBases(session.endpoint, session.projectId);
   const target: Target = {
     id: 'target',
-    label: new URL(t.endpoint.root).host,
+    label: new URL(session.endpoint.root).host,
     kind: 'endpoint',
-    root: t.endpoint.root,
+    root: session.endpoint.root,
     bases,
-    token: t.auth.token,
-    projectId: t.projectId,
+    token: session.token,
+    projectId: session.projectId,
+    ...(session.renewal ? { renewal: session.renewal } : {}),
     serverId: t.serverId,
     ...(t.imageId ? { imageId: t.imageId } : {}),
     ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
@@ -88,10 +90,10 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
     timeoutMs: config.timeoutMs,
   };
   const base = bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const client = new MetadataClient(new HttpClient({ token: t.auth.token, timeoutMs: config.timeoutMs }), base, 'servers', t.serverId);
+  const client = new MetadataClient(new HttpClient({ token: session.token, timeoutMs: config.timeoutMs }), base, 'servers', t.serverId);
   const ex = await client.list();
   const status = ex.response.status;
-  if (status === 401) throw new ConfigError(VARS.token, `was rejected by the target (401): ${describeExchange(ex)}`);
+  if (status === 401) throw new ConfigError(t.auth.kind === 'token' ? VARS.token : 'OS_AUTH_URL', `the token was rejected by the compute endpoint (401): ${describeExchange(ex)}`);
   if (status === 404) throw new ConfigError(VARS.serverId, `server '${t.serverId}' was not found (404): ${describeExchange(ex)}`);
   if (status === 400 && /Malformed request URL/.test(ex.response.text)) throw new ConfigError(VARS.projectId, `does not match the token's project: ${describeExchange(ex)}`);
   if (!config.profile.success.read.includes(status)) throw new InfrastructureError(`cannot read the server's metadata before the run: ${describeExchange(ex)}`);

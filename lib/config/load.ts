@@ -1,15 +1,27 @@
 import { resolve } from 'node:path';
 import { getProfile, type Profile } from '../../profiles/index.ts';
+import type { AuthMethod } from '../auth/types.ts';
 import { ConfigError } from '../errors.ts';
+import { authFrom } from './auth.ts';
+import { withCloud } from './clouds.ts';
 import { normaliseComputeUrl, type ComputeEndpoint } from './endpoint.ts';
-import { KEYSTONE_VARS, VARS } from './variables.ts';
+import { VARS } from './variables.ts';
 
-/** How the suite authenticates. Keystone password and application-credential methods slot in here. */
-export type AuthMethod = { kind: 'token'; token: string };
+export type { AuthMethod } from '../auth/types.ts';
 
 export type TargetConfig =
   | { kind: 'reference'; mutant?: string }
-  | { kind: 'endpoint'; endpoint: ComputeEndpoint; projectId: string; auth: AuthMethod; serverId: string; imageId?: string; errorServerId?: string };
+  | {
+      kind: 'endpoint';
+      /** Absent with Keystone auth: taken from the token's service catalog. */
+      endpoint?: ComputeEndpoint;
+      /** Absent with Keystone auth when only a project name is given: taken from the token. */
+      projectId?: string;
+      auth: AuthMethod;
+      serverId: string;
+      imageId?: string;
+      errorServerId?: string;
+    };
 
 export interface RunConfig {
   profile: Profile;
@@ -56,20 +68,16 @@ function targetKind(env: Env): 'reference' | 'endpoint' {
     if (explicit !== 'reference' && explicit !== 'endpoint') throw new ConfigError(VARS.target, `must be 'reference' or 'endpoint', got '${explicit}'`);
     return explicit;
   }
-  const endpointVars = [VARS.computeUrl, VARS.token, VARS.serverId].filter((n) => value(env, n) !== undefined);
-  if (endpointVars.length) return 'endpoint';
-  const keystone = KEYSTONE_VARS.filter((n) => value(env, n) !== undefined);
-  if (keystone.length) {
-    throw new ConfigError(
-      keystone[0]!,
-      `is set, but Keystone authentication is not supported yet: set ${VARS.computeUrl}, ${VARS.token}, ${VARS.projectId} and ${VARS.serverId} to test a cloud, or ${VARS.target}=reference to run against the embedded reference`,
-    );
-  }
-  return 'reference';
+  const endpointVars = [VARS.computeUrl, VARS.token, VARS.serverId, 'OS_AUTH_URL', 'OS_CLOUD'].filter((n) => value(env, n) !== undefined);
+  return endpointVars.length ? 'endpoint' : 'reference';
 }
 
-/** Reads and checks the whole configuration; every problem is a ConfigError naming its variable. */
-export function loadConfig(env: Env, cwd: string = process.cwd()): RunConfig {
+/**
+ * Reads and checks the whole configuration; every problem is a ConfigError naming its variable. OS_CLOUD's
+ * entry of clouds.yaml / secure.yaml fills in OS_* variables the environment does not set.
+ */
+export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: string): RunConfig {
+  const env = withCloud(rawEnv, cwd, home);
   const profile = getProfile(value(env, VARS.profile));
   const resultsDir = resolve(cwd, value(env, VARS.resultsDir) ?? 'results');
   const timeoutMs = parseTimeout(value(env, VARS.timeoutMs));
@@ -78,16 +86,18 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): RunConfig {
     return { profile, resultsDir, timeoutMs, target: mutant ? { kind: 'reference', mutant } : { kind: 'reference' } };
   }
   if (mutant) throw new ConfigError(VARS.referenceMutant, 'applies only to the embedded reference, not to an endpoint');
-  const rawUrl = require(env, VARS.computeUrl, 'the compute endpoint, e.g. https://compute.example.com/v2.1');
+  const rawUrl = value(env, VARS.computeUrl);
+  const keystone = value(env, 'OS_AUTH_URL') !== undefined;
+  if (!rawUrl && !keystone) require(env, VARS.computeUrl, 'the compute endpoint, e.g. https://compute.example.com/v2.1, or OS_AUTH_URL / OS_CLOUD to find it in the service catalog');
   const declaredProject = value(env, VARS.projectId);
-  const endpoint = normaliseComputeUrl(rawUrl, declaredProject);
-  if (declaredProject && endpoint.projectIdInUrl && declaredProject !== endpoint.projectIdInUrl) {
+  const endpoint = rawUrl ? normaliseComputeUrl(rawUrl, declaredProject) : undefined;
+  if (declaredProject && endpoint?.projectIdInUrl && declaredProject !== endpoint.projectIdInUrl) {
     throw new ConfigError(VARS.projectId, `'${declaredProject}' differs from the project '${endpoint.projectIdInUrl}' in ${VARS.computeUrl}`);
   }
-  const projectId = declaredProject ?? endpoint.projectIdInUrl;
-  if (!projectId) throw new ConfigError(VARS.projectId, `is not set and ${VARS.computeUrl} names no project`);
-  checkId(VARS.projectId, projectId);
-  const token = require(env, VARS.token, 'a token scoped to the project, sent as X-Auth-Token');
+  const projectId = declaredProject ?? endpoint?.projectIdInUrl;
+  if (!projectId && !keystone) throw new ConfigError(VARS.projectId, `is not set and ${VARS.computeUrl} names no project`);
+  if (projectId) checkId(VARS.projectId, projectId);
+  const auth = authFrom(env);
   const serverId = checkId(VARS.serverId, require(env, VARS.serverId, 'the server whose metadata the suite exercises'));
   const imageId = value(env, VARS.imageId);
   if (imageId !== undefined) checkId(VARS.imageId, imageId);
@@ -97,6 +107,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): RunConfig {
     profile,
     resultsDir,
     timeoutMs,
-    target: { kind: 'endpoint', endpoint, projectId, auth: { kind: 'token', token }, serverId, ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}) },
+    target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, serverId, ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}) },
   };
 }

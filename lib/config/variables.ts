@@ -12,6 +12,3 @@ export const VARS = {
   timeoutMs: 'METACONFORM_TIMEOUT_MS',
   referenceMutant: 'METACONFORM_REFERENCE_MUTANT',
 } as const;
-
-/** Keystone variables a later version will use; set without a compute URL they are refused, not ignored. */
-export const KEYSTONE_VARS = ['OS_CLOUD', 'OS_AUTH_URL'] as const;

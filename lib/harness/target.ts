@@ -1,3 +1,4 @@
+import { registerRenewalSecrets, type Renewal } from '../auth/session.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import { registerSecret } from '../http/redact.ts';
 
@@ -14,6 +15,8 @@ export interface Target {
   root: string;
   bases: Record<ApiVersion, string>;
   token: string;
+  /** Keystone credentials to renew an expired token (absent for a pre-issued token). */
+  renewal?: Renewal;
   projectId: string;
   serverId: string;
   /** A server in a vm_state that forbids writes (e.g. ERROR), when one is available. */
@@ -37,6 +40,9 @@ export function currentTargets(): Target[] {
     throw new Error(`${TARGET_ENV} is not set: run the suites through 'metaconform run' (npm run conformance), not vitest directly`);
   }
   cached = JSON.parse(raw) as Target[];
-  for (const t of cached) registerSecret(t.token);
+  for (const t of cached) {
+    registerSecret(t.token);
+    registerRenewalSecrets(t.renewal);
+  }
   return cached;
 }

@@ -11,6 +11,10 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Called with every completed exchange (transcripts, counters). */
   onExchange?: (ex: Exchange) => void;
+  /** The current token, when it can change during the run (renewed after expiry); overrides `token`. */
+  tokenSource?: () => string;
+  /** Obtains a new token after a 401; the request is then sent once more. */
+  renewToken?: () => Promise<string>;
 }
 
 export interface SendOptions {
@@ -39,8 +43,18 @@ export class HttpClient {
   constructor(readonly options: HttpOptions) {}
 
   async send(method: string, url: string, opts: SendOptions = {}): Promise<Exchange> {
+    const ex = await this.sendOnce(method, url, opts);
+    const ownToken = !opts.anonymous && !Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === AUTH_TOKEN_HEADER.toLowerCase());
+    if (ex.response.status === 401 && ownToken && this.options.renewToken) {
+      await this.options.renewToken();
+      return this.sendOnce(method, url, opts);
+    }
+    return ex;
+  }
+
+  private async sendOnce(method: string, url: string, opts: SendOptions): Promise<Exchange> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (!opts.anonymous) headers[AUTH_TOKEN_HEADER] = this.options.token;
+    if (!opts.anonymous) headers[AUTH_TOKEN_HEADER] = this.options.tokenSource?.() ?? this.options.token;
     let body = opts.body;
     if (opts.json !== undefined) {
       body = JSON.stringify(opts.json);

@@ -1,0 +1,63 @@
+import type { TargetConfig } from '../config/load.ts';
+import { normaliseComputeUrl, type ComputeEndpoint } from '../config/endpoint.ts';
+import { ConfigError } from '../errors.ts';
+import { registerSecret } from '../http/redact.ts';
+import { computeUrlFromCatalog, issueToken } from './keystone.ts';
+import type { KeystoneCredentials, ProjectRef } from './types.ts';
+
+/** What a worker needs to renew an expired token by itself (secrets included; they are registered for redaction). */
+export interface Renewal {
+  authUrl: string;
+  credentials: KeystoneCredentials;
+  project?: ProjectRef;
+}
+
+export interface Session {
+  token: string;
+  projectId: string;
+  endpoint: ComputeEndpoint;
+  /** Where the compute endpoint came from, for the run's header line. */
+  endpointFrom: 'METACONFORM_COMPUTE_URL' | 'service catalog';
+  renewal?: Renewal;
+}
+
+/**
+ * Authenticates as configured: a pre-issued token is used as is; Keystone v3 credentials are exchanged for a
+ * token, and the compute endpoint is read from its catalog unless METACONFORM_COMPUTE_URL overrides it.
+ */
+export async function openSession(t: Extract<TargetConfig, { kind: 'endpoint' }>, timeoutMs: number): Promise<Session> {
+  if (t.auth.kind === 'token') {
+    registerSecret(t.auth.token);
+    if (!t.endpoint || !t.projectId) throw new ConfigError('METACONFORM_COMPUTE_URL', 'and OS_PROJECT_ID are required with a pre-issued token and no OS_AUTH_URL');
+    return { token: t.auth.token, projectId: t.projectId, endpoint: t.endpoint, endpointFrom: 'METACONFORM_COMPUTE_URL' };
+  }
+  const { authUrl, credentials, project } = t.auth;
+  const issued = await issueToken(authUrl, credentials, project, timeoutMs);
+  const projectId = issued.projectId ?? t.projectId;
+  if (!projectId) throw new ConfigError('OS_PROJECT_ID', 'is not set and the token names no project');
+  if (t.projectId && issued.projectId && t.projectId !== issued.projectId) {
+    throw new ConfigError('OS_PROJECT_ID', `'${t.projectId}' differs from the project the token is scoped to ('${issued.projectId}')`);
+  }
+  const endpoint = t.endpoint ?? normaliseComputeUrl(computeUrlFromCatalog(issued.catalog, t.auth.interface, t.auth.region), projectId);
+  if (endpoint.projectIdInUrl && endpoint.projectIdInUrl !== projectId) {
+    throw new ConfigError('METACONFORM_COMPUTE_URL', `names project '${endpoint.projectIdInUrl}', but the token is scoped to '${projectId}'`);
+  }
+  return {
+    token: issued.token,
+    projectId,
+    endpoint,
+    endpointFrom: t.endpoint ? 'METACONFORM_COMPUTE_URL' : 'service catalog',
+    renewal: { authUrl, credentials, ...(project ? { project } : {}) },
+  };
+}
+
+/** A fresh token for a running session (after the target answered 401 to a token that worked before). */
+export async function renewToken(renewal: Renewal, timeoutMs: number): Promise<string> {
+  return (await issueToken(renewal.authUrl, renewal.credentials, renewal.project, timeoutMs)).token;
+}
+
+export function registerRenewalSecrets(renewal: Renewal | undefined): void {
+  if (!renewal) return;
+  const c = renewal.credentials;
+  registerSecret(c.method === 'password' ? c.password : c.method === 'token' ? c.token : c.secret);
+}

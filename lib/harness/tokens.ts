@@ -1,0 +1,31 @@
+import { renewToken } from '../auth/session.ts';
+import { registerSecret } from '../http/redact.ts';
+import type { Target } from './target.ts';
+
+/** The token each target is used with in this worker; renewed when it expires. */
+const current = new Map<string, string>();
+const renewing = new Map<string, Promise<string>>();
+
+export function tokenFor(target: Target): string {
+  return current.get(target.id) ?? target.token;
+}
+
+/** Renews the target's token once for all concurrent callers; undefined when it cannot be renewed. */
+export function renewerFor(target: Target): (() => Promise<string>) | undefined {
+  const renewal = target.renewal;
+  if (!renewal) return undefined;
+  return () => {
+    let pending = renewing.get(target.id);
+    if (!pending) {
+      pending = renewToken(renewal, target.timeoutMs)
+        .then((token) => {
+          registerSecret(token);
+          current.set(target.id, token);
+          return token;
+        })
+        .finally(() => renewing.delete(target.id));
+      renewing.set(target.id, pending);
+    }
+    return pending;
+  };
+}
