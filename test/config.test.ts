@@ -86,13 +86,14 @@ describe('configuration', () => {
     [{ ...endpoint, METACONFORM_TIMEOUT_MS: '10s' }, 'METACONFORM_TIMEOUT_MS', /whole number/],
     [{ ...endpoint, METACONFORM_TIMEOUT_MS: '0' }, 'METACONFORM_TIMEOUT_MS', /between 1 and/],
     [{ ...endpoint, METACONFORM_REFERENCE_MUTANT: 'put-merges' }, 'METACONFORM_REFERENCE_MUTANT', /only to the embedded reference/],
-    [{ OS_AUTH_URL: 'https://keystone/v3' }, 'OS_AUTH_URL', /Keystone authentication is not supported yet/],
-    [{ OS_CLOUD: 'mycloud' }, 'OS_CLOUD', /METACONFORM_TARGET=reference/],
+    [{ OS_AUTH_URL: 'https://keystone/v3' }, 'OS_PASSWORD', /no credentials for OS_AUTH_URL/],
+    [{ OS_AUTH_URL: 'https://keystone/v3', OS_PASSWORD: 'pw', OS_USER_ID: 'u', OS_PROJECT_ID: 'p' }, 'METACONFORM_SERVER_ID', /is not set/],
+    [{ OS_CLOUD: 'mycloud' }, 'OS_CLOUD', /no clouds.yaml was found/],
     [{ METACONFORM_TARGET: 'cloud' }, 'METACONFORM_TARGET', /'reference' or 'endpoint'/],
   ])('%j is a configuration error naming %s', (env, variable, message) => {
     let error: unknown;
     try {
-      loadConfig(env as Record<string, string>);
+      loadConfig(env as Record<string, string>, '/nonexistent-cwd', '/nonexistent-home');
     } catch (e) {
       error = e;
     }
