@@ -14,6 +14,8 @@ export const RESULT_FILES = {
   summaryText: 'summary.txt',
   snapshot: 'metadata-snapshot.json',
   killMatrix: 'kill-matrix.json',
+  certification: 'certification.json',
+  certificationText: 'certification.md',
 } as const;
 
 let version: string | undefined;

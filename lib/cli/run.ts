@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { RunConfig } from '../config/load.ts';
 import { EXIT } from '../errors.ts';
 import { redactText } from '../http/redact.ts';
+import { writeCertification } from '../results/certification.ts';
 import { formatSummary, summarise } from '../results/summary.ts';
+import { discoverFacts } from './discovery.ts';
 import { executeSuites } from './execute.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
 import { connectEndpoint, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
@@ -21,9 +23,12 @@ async function resolveTarget(config: RunConfig): Promise<ResolvedTarget> {
 
 /** Runs the conformance suites once against the configured target; returns the exit status. */
 export async function runConformance(config: RunConfig, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const startedAt = new Date().toISOString();
   prepareResults(config.resultsDir);
   const resolved = await resolveTarget(config);
   const { target } = resolved;
+  const facts = await discoverFacts(target);
+  const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
   log(`metaconform: profile ${config.profile.name}, target ${target.label}, results in ${config.resultsDir}`);
   if (resolved.snapshot) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(resolved.snapshot, null, 2)}\n`);
 
@@ -54,7 +59,14 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
           'allure-vitest/reporter',
           {
             resultsDir: join(config.resultsDir, RESULT_FILES.allure),
-            environmentInfo: { target: target.label, profile: config.profile.name, 'suite version': suiteVersion(), 'target kind': target.kind },
+            environmentInfo: {
+              target: target.label,
+              'target kind': target.kind,
+              ...(region ? { region } : {}),
+              microversions: `${facts.minMicroversion ?? '?'} – ${facts.maxMicroversion ?? '?'}`,
+              profile: config.profile.name,
+              'suite version': suiteVersion(),
+            },
           },
         ],
       ],
@@ -73,6 +85,14 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   const runner = { maxRssKb: process.resourceUsage().maxRSS, requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0) };
   writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...summary }, null, 2)}\n`);
   writeFileSync(join(config.resultsDir, RESULT_FILES.summaryText), `${text}\n`);
+  writeCertification(config.resultsDir, {
+    suiteVersion: suiteVersion(),
+    profile: config.profile.name,
+    target: { host: new URL(target.root).host, kind: target.kind, ...(region ? { region } : {}), ...facts, notes: [] },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    summary,
+  });
   log(text);
   return summary.exitCode === EXIT.CONFORMANT && restoreProblem ? EXIT.NO_VERDICT : summary.exitCode;
 }

@@ -1,0 +1,20 @@
+import type { Target } from '../harness/target.ts';
+import { HttpClient } from '../http/client.ts';
+import { json } from '../http/exchange.ts';
+
+/** What the target says about itself in its /v2.1 version document. */
+export interface TargetFacts {
+  minMicroversion?: string;
+  maxMicroversion?: string;
+}
+
+/** Reads GET {root}/v2.1/ (version.min_version / version.version); facts it cannot read stay unknown. */
+export async function discoverFacts(target: Target): Promise<TargetFacts> {
+  try {
+    const ex = await new HttpClient({ token: target.token, timeoutMs: target.timeoutMs }).send('GET', `${target.root}/v2.1/`);
+    const version = (json(ex) as { version?: { version?: string; min_version?: string } } | undefined)?.version;
+    return { ...(version?.min_version ? { minMicroversion: version.min_version } : {}), ...(version?.version ? { maxMicroversion: version.version } : {}) };
+  } catch {
+    return {};
+  }
+}
