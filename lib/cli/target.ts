@@ -88,6 +88,7 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
     ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
     profile: config.profile.name,
     timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
   };
   const base = bases[config.profile.bases[config.profile.bases.length - 1]!];
   const client = new MetadataClient(new HttpClient({ token: session.token, timeoutMs: config.timeoutMs }), base, 'servers', t.serverId);

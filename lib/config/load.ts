@@ -27,6 +27,8 @@ export interface RunConfig {
   profile: Profile;
   resultsDir: string;
   timeoutMs: number;
+  /** Most requests in flight at once against the target. */
+  concurrency: number;
   target: TargetConfig;
 }
 
@@ -51,6 +53,15 @@ function require(env: Env, name: string, why: string): string {
 function checkId(name: string, id: string): string {
   if (BAD_ID.test(id)) throw new ConfigError(name, `'${id}' is not a valid id (no spaces, '/', '?', '#', '%' or '\\')`);
   return id;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 64;
+
+export function parseConcurrency(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_CONCURRENCY;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_CONCURRENCY) throw new ConfigError(VARS.concurrency, `must be a whole number from 1 to ${MAX_CONCURRENCY}, got '${raw}'`);
+  return Number(raw);
 }
 
 export function parseTimeout(raw: string | undefined): number {
@@ -81,9 +92,10 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
   const profile = getProfile(value(env, VARS.profile));
   const resultsDir = resolve(cwd, value(env, VARS.resultsDir) ?? 'results');
   const timeoutMs = parseTimeout(value(env, VARS.timeoutMs));
+  const concurrency = parseConcurrency(value(env, VARS.concurrency));
   const mutant = value(env, VARS.referenceMutant);
   if (targetKind(env) === 'reference') {
-    return { profile, resultsDir, timeoutMs, target: mutant ? { kind: 'reference', mutant } : { kind: 'reference' } };
+    return { profile, resultsDir, timeoutMs, concurrency, target: mutant ? { kind: 'reference', mutant } : { kind: 'reference' } };
   }
   if (mutant) throw new ConfigError(VARS.referenceMutant, 'applies only to the embedded reference, not to an endpoint');
   const rawUrl = value(env, VARS.computeUrl);
@@ -107,6 +119,7 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
     profile,
     resultsDir,
     timeoutMs,
+    concurrency,
     target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, serverId, ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}) },
   };
 }

@@ -10,5 +10,6 @@ export const VARS = {
   profile: 'METACONFORM_PROFILE',
   resultsDir: 'METACONFORM_RESULTS_DIR',
   timeoutMs: 'METACONFORM_TIMEOUT_MS',
+  concurrency: 'METACONFORM_CONCURRENCY',
   referenceMutant: 'METACONFORM_REFERENCE_MUTANT',
 } as const;

@@ -9,7 +9,7 @@ import { formatExchange, type Exchange } from '../http/exchange.ts';
 import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
-import { renewerFor, tokenFor } from './tokens.ts';
+import { limiterFor, renewerFor, tokenFor } from './tokens.ts';
 
 export type Operation = keyof Profile['operations'];
 
@@ -75,7 +75,7 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         if (record) exchanges.push(ex);
       };
       const renew = renewerFor(target);
-      const http = new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), timeoutMs: target.timeoutMs, onExchange });
+      const http = new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), limiter: limiterFor(target), timeoutMs: target.timeoutMs, onExchange });
       const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', target.serverId);
       const imageOn = (api: ApiVersion) => (target.imageId ? new MetadataClient(http, target.bases[api], 'images', target.imageId) : undefined);
       const ctx: ConformanceContext = {

@@ -24,6 +24,8 @@ export interface Target {
   imageId?: string;
   profile: string;
   timeoutMs: number;
+  /** Most requests in flight at once against this target (METACONFORM_CONCURRENCY). */
+  concurrency?: number;
   /** Only tests of these behaviour IDs are declared for this target; absent means all. */
   behaviours?: string[];
   /** Record Allure labels, steps and transcripts (off for quiet matrix runs). Default true. */

@@ -1,4 +1,5 @@
 import { renewToken } from '../auth/session.ts';
+import { Limiter } from '../http/limit.ts';
 import { registerSecret } from '../http/redact.ts';
 import type { Target } from './target.ts';
 
@@ -28,4 +29,13 @@ export function renewerFor(target: Target): (() => Promise<string>) | undefined 
     }
     return pending;
   };
+}
+
+const limiters = new Map<string, Limiter>();
+
+/** The one in-flight bound each target shares across the tests of this worker. */
+export function limiterFor(target: Target): Limiter {
+  let limiter = limiters.get(target.id);
+  if (!limiter) limiters.set(target.id, (limiter = new Limiter(target.concurrency ?? 4)));
+  return limiter;
 }

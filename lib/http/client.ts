@@ -1,7 +1,8 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { InfrastructureError } from '../errors.ts';
 import { AUTH_TOKEN_HEADER } from '../protocol.ts';
-import { describeExchange, type Exchange } from './exchange.ts';
+import { describeExchange, header, type Exchange } from './exchange.ts';
+import { retryAfterSeconds, type Limiter } from './limit.ts';
 import { redactText } from './redact.ts';
 
 export interface HttpOptions {
@@ -15,7 +16,12 @@ export interface HttpOptions {
   tokenSource?: () => string;
   /** Obtains a new token after a 401; the request is then sent once more. */
   renewToken?: () => Promise<string>;
+  /** Bounds the requests in flight (METACONFORM_CONCURRENCY). */
+  limiter?: Limiter;
 }
+
+/** Rate limiting: statuses whose Retry-After is waited out, how often, and the longest single wait. */
+export const RATE_LIMIT = { statuses: [429, 413, 503], attempts: 3, maxWaitSeconds: 60 } as const;
 
 export interface SendOptions {
   headers?: Record<string, string>;
@@ -43,6 +49,24 @@ export class HttpClient {
   constructor(readonly options: HttpOptions) {}
 
   async send(method: string, url: string, opts: SendOptions = {}): Promise<Exchange> {
+    let ex = await this.sendLimited(method, url, opts);
+    for (let attempt = 1; attempt <= RATE_LIMIT.attempts; attempt++) {
+      const wait = (RATE_LIMIT.statuses as readonly number[]).includes(ex.response.status) ? retryAfterSeconds(header(ex, 'retry-after')) : undefined;
+      if (wait === undefined) break;
+      if (wait > RATE_LIMIT.maxWaitSeconds || attempt === RATE_LIMIT.attempts) {
+        throw new InfrastructureError(`rate limited, no verdict (Retry-After ${wait} s after ${attempt} attempt(s)): ${describeExchange(ex)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      ex = await this.sendLimited(method, url, opts);
+    }
+    return ex;
+  }
+
+  private async sendLimited(method: string, url: string, opts: SendOptions): Promise<Exchange> {
+    return this.options.limiter ? this.options.limiter.run(() => this.sendRenewing(method, url, opts)) : this.sendRenewing(method, url, opts);
+  }
+
+  private async sendRenewing(method: string, url: string, opts: SendOptions): Promise<Exchange> {
     const ex = await this.sendOnce(method, url, opts);
     const ownToken = !opts.anonymous && !Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === AUTH_TOKEN_HEADER.toLowerCase());
     if (ex.response.status === 401 && ownToken && this.options.renewToken) {
