@@ -6,6 +6,8 @@ import { redactText } from '../http/redact.ts';
 import { writeCertification } from '../results/certification.ts';
 import { formatSummary, summarise } from '../results/summary.ts';
 import { discoverFacts } from './discovery.ts';
+import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
+import ProgressReporter from '../../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
 import { connectEndpoint, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
@@ -53,7 +55,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
     record = await executeSuites([target], {
       testsFile: join(config.resultsDir, RESULT_FILES.tests),
       reporters: [
-        'default',
+        new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
         ['junit', { outputFile: join(config.resultsDir, RESULT_FILES.junit), suiteName: `metaconform ${config.profile.name}` }],
         [
           'allure-vitest/reporter',

@@ -1,0 +1,32 @@
+import type { TestModule } from 'vitest/node';
+import type { Reporter } from 'vitest/reporters';
+import '../lib/harness/meta.ts';
+
+/**
+ * One line per finished suite file, readable in a CI log:
+ * `[21/48 behaviours, 63 tests]  suites/server-metadata/merge.spec.ts  8 passed, 1 FAILED`.
+ * Suite files are collected one after another, so the behaviours of the catalogue are the denominator.
+ */
+export default class ProgressReporter implements Reporter {
+  private done = 0;
+  private readonly finished = new Set<string>();
+
+  constructor(
+    private readonly totalBehaviours: number,
+    private readonly log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  ) {}
+
+  onTestModuleEnd(module: TestModule): void {
+    const counts = { passed: 0, failed: 0, skipped: 0 };
+    for (const test of module.children.allTests()) {
+      const state = test.result().state;
+      if (state === 'passed' || state === 'failed' || state === 'skipped') counts[state]++;
+      this.done++;
+      const id = test.meta().conformance?.behaviour;
+      if (id && state !== 'pending') this.finished.add(id);
+    }
+    const width = String(this.totalBehaviours).length;
+    const parts = [`${counts.passed} passed`, counts.failed ? `${counts.failed} FAILED` : '', counts.skipped ? `${counts.skipped} not applicable` : ''].filter(Boolean);
+    this.log(`[${String(this.finished.size).padStart(width)}/${this.totalBehaviours} behaviours, ${String(this.done).padStart(4)} tests]  ${module.relativeModuleId}  ${parts.join(', ')}`);
+  }
+}
