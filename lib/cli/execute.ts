@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import BehaviourReporter, { type RunRecord } from '../../reporters/behaviour-reporter.ts';
 import { TARGET_ENV, type Target } from '../harness/target.ts';
 import { PACKAGE_ROOT } from './paths.ts';
@@ -10,20 +10,32 @@ export interface ExecuteOptions {
   testsFile: string;
   /** Extra vitest reporters (console, JUnit, Allure); none for a quiet matrix run. */
   reporters: unknown[];
+  /** Receives a function that stops the run and its workers (used on SIGINT/SIGTERM before restoring the target). */
+  onStoppable?: (stop: () => Promise<void>) => void;
 }
 
 /** Runs the conformance suites once, in this process's vitest, against one or more targets. */
 export async function executeSuites(targets: Target[], opts: ExecuteOptions): Promise<RunRecord> {
   process.env[TARGET_ENV] = JSON.stringify(targets);
   try {
-    const vitest = await startVitest('test', [], {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const ours = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
+    const vitest = await createVitest('test', {
       config: join(PACKAGE_ROOT, 'vitest.config.ts'),
       root: PACKAGE_ROOT,
       project: 'conformance',
       watch: false,
       reporters: [...(opts.reporters as []), new BehaviourReporter({ outputFile: opts.testsFile })],
     });
-    await vitest.close();
+    // vitest exits the process 1 ms after SIGINT/SIGTERM; the runner owns those signals (it stops the run,
+    // then restores the target), so drop the handlers vitest added.
+    for (const sig of signals) for (const l of process.listeners(sig)) if (!ours.get(sig)!.has(l)) process.off(sig, l);
+    opts.onStoppable?.(() => vitest.close());
+    try {
+      await vitest.start();
+    } finally {
+      await vitest.close();
+    }
   } finally {
     delete process.env[TARGET_ENV];
     process.exitCode = undefined;

@@ -34,6 +34,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   log(`metaconform: profile ${config.profile.name}, target ${target.label}, results in ${config.resultsDir}`);
   if (resolved.snapshot) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(resolved.snapshot, null, 2)}\n`);
 
+  let stopSuites: (() => Promise<void>) | undefined;
   let cleaned = false;
   const cleanup = async (): Promise<string | undefined> => {
     if (cleaned) return undefined;
@@ -44,7 +45,13 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   };
   const onSignal = (signal: NodeJS.Signals) => {
     log(`metaconform: ${signal} received, restoring the target before exiting`);
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    const exit = () => process.exit(signal === 'SIGINT' ? 130 : 143);
+    // stop the tests first, so that none writes after the restore
+    void (stopSuites?.() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(cleanup)
+      .then((problem) => problem && log(`metaconform: RESTORE FAILED: ${redactText(problem)}; the original metadata is in ${join(config.resultsDir, RESULT_FILES.snapshot)}`))
+      .finally(exit);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -54,6 +61,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   try {
     record = await executeSuites([target], {
       testsFile: join(config.resultsDir, RESULT_FILES.tests),
+      onStoppable: (stop) => (stopSuites = stop),
       reporters: [
         new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
         ['junit', { outputFile: join(config.resultsDir, RESULT_FILES.junit), suiteName: `metaconform ${config.profile.name}` }],
