@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { loadConfig } from '../config/load.ts';
+import { loadConfig, targetKind } from '../config/load.ts';
 import { ConfigError, EXIT, InfrastructureError } from '../errors.ts';
 import { redactText } from '../http/redact.ts';
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ const USAGE = `usage: metaconform <command>
 commands:
   run       run the conformance suites (against the embedded reference when no target is configured)
   list      print the behaviour catalogue (ID, level, rule); --json for machines
+  cleanup   find servers left behind by earlier runs (metaconform-*); --yes deletes them
   report    turn results/allure-results into an HTML report (offline)
   mutants   run the suites against every fault-injected and correct variant of the reference; print the kill matrix
   help      show this help
@@ -41,6 +42,17 @@ export async function main(argv: string[]): Promise<number> {
         const config = loadConfig({ ...process.env, ...overrides });
         const { runConformance } = await import('./run.ts');
         return await runConformance(config);
+      }
+      case 'cleanup': {
+        loadDotenv({ quiet: true });
+        const yes = rest.includes('--yes');
+        const bad = rest.find((a) => a !== '--yes');
+        if (bad) throw new ConfigError(bad, 'unknown option (known: --yes)');
+        // cleanup needs credentials, not a server
+        const env = targetKind(process.env) === 'endpoint' ? { METACONFORM_SERVER_ID: 'none', ...process.env } : process.env;
+        const config = loadConfig(env);
+        const { runCleanup } = await import('./cleanup.ts');
+        return await runCleanup(config, yes);
       }
       case 'list': {
         const json = rest[0] === '--json';

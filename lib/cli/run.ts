@@ -10,7 +10,7 @@ import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
 import ProgressReporter from '../../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
-import { connectEndpoint, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
+import { connectEndpoint, releaseCreated, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
 
 export { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
@@ -19,15 +19,15 @@ export function prepareResults(dir: string): void {
   for (const name of Object.values(RESULT_FILES)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
-async function resolveTarget(config: RunConfig): Promise<ResolvedTarget> {
-  return config.target.kind === 'reference' ? startEmbedded(config, { ...(config.target.mutant ? { mutant: config.target.mutant } : {}) }) : connectEndpoint(config);
+async function resolveTarget(config: RunConfig, log: (line: string) => void): Promise<ResolvedTarget> {
+  return config.target.kind === 'reference' ? startEmbedded(config, { ...(config.target.mutant ? { mutant: config.target.mutant } : {}) }) : connectEndpoint(config, log);
 }
 
 /** Runs the conformance suites once against the configured target; returns the exit status. */
 export async function runConformance(config: RunConfig, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
   const startedAt = new Date().toISOString();
   prepareResults(config.resultsDir);
-  const resolved = await resolveTarget(config);
+  const resolved = await resolveTarget(config, log);
   const { target } = resolved;
   const facts = await discoverFacts(target);
   const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
@@ -39,9 +39,9 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   const cleanup = async (): Promise<string | undefined> => {
     if (cleaned) return undefined;
     cleaned = true;
-    const problem = await restoreSnapshot(resolved, config);
+    const problems = [await restoreSnapshot(resolved, config), await releaseCreated(resolved, config, log)].filter(Boolean);
     await resolved.reference?.close();
-    return problem;
+    return problems.length ? problems.join('; ') : undefined;
   };
   const onSignal = (signal: NodeJS.Signals) => {
     log(`metaconform: ${signal} received, restoring the target before exiting`);
@@ -50,7 +50,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
     void (stopSuites?.() ?? Promise.resolve())
       .catch(() => undefined)
       .then(cleanup)
-      .then((problem) => problem && log(`metaconform: RESTORE FAILED: ${redactText(problem)}; the original metadata is in ${join(config.resultsDir, RESULT_FILES.snapshot)}`))
+      .then((problem) => problem && log(`metaconform: CLEANUP FAILED: ${redactText(problem)}; the server's original metadata is in ${join(config.resultsDir, RESULT_FILES.snapshot)}`))
       .finally(exit);
   };
   process.once('SIGINT', onSignal);
@@ -88,7 +88,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   }
 
   if (restoreProblem) {
-    record.problems.push(`RESTORE FAILED: the server's original metadata could not be put back (${redactText(restoreProblem)}); it is saved in ${join(config.resultsDir, RESULT_FILES.snapshot)}`);
+    record.problems.push(`CLEANUP FAILED: the target was not left as found (${redactText(restoreProblem)}); the server's original metadata is saved in ${join(config.resultsDir, RESULT_FILES.snapshot)}`);
   }
   const summary = summarise(record, config.profile);
   const text = formatSummary(summary, target.label);

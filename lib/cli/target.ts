@@ -13,11 +13,14 @@ import { HttpClient } from '../http/client.ts';
 import { describeExchange, json } from '../http/exchange.ts';
 import { registerSecret } from '../http/redact.ts';
 import { openSession } from '../auth/session.ts';
+import { bootServer, deleteServer, newRunId } from './servers.ts';
 import { schemaErrors } from '../schemas.ts';
 
 /** A resolved target, with what the runner must undo when the run ends. */
 export interface ResolvedTarget {
   target: Target;
+  /** Servers this run booted (deleted when it ends, also when interrupted). */
+  created?: { servers: string[]; timeoutSeconds: number };
   /** The server's metadata before the run (endpoint targets), restored afterwards. */
   snapshot?: Metadata;
   reference?: ReferenceServer;
@@ -69,11 +72,19 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
  * the end). A refused token, unknown server or project mismatch is a configuration error; no answer at all
  * is an infrastructure error.
  */
-export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget> {
+export async function connectEndpoint(config: RunConfig, log: (line: string) => void = (l) => console.log(l)): Promise<ResolvedTarget> {
   if (config.target.kind !== 'endpoint') throw new Error('not an endpoint target');
   const t = config.target;
   const session = await openSession(t, config.timeoutMs);
   const bases = apiBases(session.endpoint, session.projectId);
+  const http = new HttpClient({ token: session.token, timeoutMs: config.timeoutMs });
+  let serverId = t.serverId;
+  let created: ResolvedTarget['created'];
+  if (!serverId) {
+    if (!t.boot) throw new ConfigError(VARS.serverId, 'is not set');
+    serverId = await bootServer(http, bases['v2.1'], newRunId(), t.boot, log);
+    created = { servers: [serverId], timeoutSeconds: t.boot.timeoutSeconds };
+  }
   const target: Target = {
     id: 'target',
     label: new URL(session.endpoint.root).host,
@@ -83,7 +94,7 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
     token: session.token,
     projectId: session.projectId,
     ...(session.renewal ? { renewal: session.renewal } : {}),
-    serverId: t.serverId,
+    serverId,
     ...(t.imageId ? { imageId: t.imageId } : {}),
     ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
     profile: config.profile.name,
@@ -91,17 +102,29 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
     concurrency: config.concurrency,
   };
   const base = bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const client = new MetadataClient(new HttpClient({ token: session.token, timeoutMs: config.timeoutMs }), base, 'servers', t.serverId);
+  const client = new MetadataClient(http, base, 'servers', serverId);
   const ex = await client.list();
   const status = ex.response.status;
   if (status === 401) throw new ConfigError(t.auth.kind === 'token' ? VARS.token : 'OS_AUTH_URL', `the token was rejected by the compute endpoint (401): ${describeExchange(ex)}`);
-  if (status === 404) throw new ConfigError(VARS.serverId, `server '${t.serverId}' was not found (404): ${describeExchange(ex)}`);
+  if (status === 404) throw new ConfigError(VARS.serverId, `server '${serverId}' was not found (404): ${describeExchange(ex)}`);
   if (status === 400 && /Malformed request URL/.test(ex.response.text)) throw new ConfigError(VARS.projectId, `does not match the token's project: ${describeExchange(ex)}`);
   if (!config.profile.success.read.includes(status)) throw new InfrastructureError(`cannot read the server's metadata before the run: ${describeExchange(ex)}`);
   const body = json(ex);
   const errors = schemaErrors('metadata-collection', body);
   if (errors) throw new InfrastructureError(`cannot snapshot the server's metadata, its list response is not valid (${errors}): ${describeExchange(ex)}`);
-  return { target, snapshot: (body as { metadata: Metadata }).metadata };
+  return { target, snapshot: (body as { metadata: Metadata }).metadata, ...(created ? { created } : {}) };
+}
+
+/** Deletes what the run created; returns a problem description or undefined. */
+export async function releaseCreated(resolved: ResolvedTarget, config: RunConfig, log: (line: string) => void): Promise<string | undefined> {
+  if (!resolved.created) return undefined;
+  const { target } = resolved;
+  const http = new HttpClient({ token: target.token, timeoutMs: config.timeoutMs });
+  const problems: string[] = [];
+  for (const id of resolved.created.servers) {
+    await deleteServer(http, target.bases['v2.1'], id, resolved.created.timeoutSeconds, log).catch((e: Error) => problems.push(`server ${id}: ${e.message}`));
+  }
+  return problems.length ? `could not delete what the run created (${problems.join('; ')}); 'metaconform cleanup --yes' removes leftovers` : undefined;
 }
 
 /** Puts the snapshot back (replace-all) and reads it back to check; returns a problem description or undefined. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { getProfile, type Profile } from '../../profiles/index.ts';
 import type { AuthMethod } from '../auth/types.ts';
+import type { BootSettings } from '../cli/servers.ts';
 import { ConfigError } from '../errors.ts';
 import { authFrom } from './auth.ts';
 import { withCloud } from './clouds.ts';
@@ -18,7 +19,9 @@ export type TargetConfig =
       /** Absent with Keystone auth when only a project name is given: taken from the token. */
       projectId?: string;
       auth: AuthMethod;
-      serverId: string;
+      /** The server to exercise; without one, the run boots its own (`boot`). */
+      serverId?: string;
+      boot?: BootSettings;
       imageId?: string;
       errorServerId?: string;
     };
@@ -72,8 +75,23 @@ export function parseTimeout(raw: string | undefined): number {
   return n;
 }
 
+const DEFAULT_BOOT_TIMEOUT_S = 600;
+
+/** How to boot the run's own server when METACONFORM_SERVER_ID is not set. */
+function bootSettings(env: Env): BootSettings {
+  const flavor = value(env, VARS.flavor);
+  const image = value(env, VARS.bootImage);
+  if (!flavor || !image) {
+    throw new ConfigError(VARS.serverId, `is not set: name an existing server, or set ${VARS.flavor} and ${VARS.bootImage} (and ${VARS.network}, a network id or 'none') to let the run boot one`);
+  }
+  const rawTimeout = value(env, VARS.bootTimeout);
+  if (rawTimeout !== undefined && (!/^\d+$/.test(rawTimeout) || Number(rawTimeout) < 1)) throw new ConfigError(VARS.bootTimeout, `must be a whole number of seconds, got '${rawTimeout}'`);
+  const network = value(env, VARS.network);
+  return { flavor, image, ...(network ? { network } : {}), timeoutSeconds: rawTimeout ? Number(rawTimeout) : DEFAULT_BOOT_TIMEOUT_S };
+}
+
 /** Which kind of target the environment asks for: explicitly, or by whether any endpoint variable is set. */
-function targetKind(env: Env): 'reference' | 'endpoint' {
+export function targetKind(env: Env): 'reference' | 'endpoint' {
   const explicit = value(env, VARS.target);
   if (explicit !== undefined) {
     if (explicit !== 'reference' && explicit !== 'endpoint') throw new ConfigError(VARS.target, `must be 'reference' or 'endpoint', got '${explicit}'`);
@@ -110,7 +128,9 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
   if (!projectId && !keystone) throw new ConfigError(VARS.projectId, `is not set and ${VARS.computeUrl} names no project`);
   if (projectId) checkId(VARS.projectId, projectId);
   const auth = authFrom(env);
-  const serverId = checkId(VARS.serverId, require(env, VARS.serverId, 'the server whose metadata the suite exercises'));
+  const declaredServer = value(env, VARS.serverId);
+  const serverId = declaredServer === undefined ? undefined : checkId(VARS.serverId, declaredServer);
+  const boot = serverId === undefined ? bootSettings(env) : undefined;
   const imageId = value(env, VARS.imageId);
   if (imageId !== undefined) checkId(VARS.imageId, imageId);
   const errorServerId = value(env, VARS.errorServerId);
@@ -120,6 +140,6 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
     resultsDir,
     timeoutMs,
     concurrency,
-    target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, serverId, ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}) },
+    target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, ...(serverId ? { serverId } : {}), ...(boot ? { boot } : {}), ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}) },
   };
 }
