@@ -31,7 +31,7 @@ export async function main(): Promise<number> {
       };
     } else {
       if (config.target.mutant) throw new ConfigError('METACONFORM_REFERENCE_MUTANT', 'the differential compares the correct reference with Nova; mutants are not supported');
-      const embedded = await startEmbeddedForDifferential(config.timeoutMs);
+      const embedded = await startEmbeddedForDifferential({ timeoutMs: config.timeoutMs });
       target = embedded.target;
       close = () => embedded.reference.close();
     }

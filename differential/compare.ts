@@ -1,7 +1,7 @@
 /** Comparing one answer of a target with Nova's recorded answer: status, content type, microversion headers, body shape. */
 import type { BodyShape, DiffCase, RecordedAnswer } from './types.ts';
 
-export type DifferenceKind = 'status' | 'content-type' | 'microversion-headers' | 'body' | 'message' | 'follow-up';
+export type DifferenceKind = 'setup' | 'status' | 'content-type' | 'microversion-headers' | 'body' | 'message' | 'follow-up';
 
 export interface Difference {
   kind: DifferenceKind;

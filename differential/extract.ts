@@ -186,6 +186,21 @@ function requestMap(body: string | undefined): { metadata?: Metadata; meta?: Met
   }
 }
 
+/** The transcript's summary table gives every case's v2.1 and v2 status: the parsed answers must agree with it. */
+function checkAgainstSummary(markdown: string, out: DiffCase[]): void {
+  const rows = [...markdown.matchAll(/^\| ([A-Z]\d+[a-z]?) \| .* \| (\d{3}) \| (\d{3}) \|.*\|.*\|$/gm)];
+  if (rows.length === 0) fail('no summary table found');
+  const ids = new Set(out.map((c) => c.id));
+  for (const [, id, v21, v2] of rows) {
+    if (!ids.has(id!)) fail(`summary row ${id} has no transcript`);
+    for (const [base, status] of [['v2.1', v21], ['v2', v2]] as const) {
+      const c = out.find((x) => x.id === id && x.base === base) ?? fail(`${id} ${base}: no transcript`);
+      if (c.nova.status !== Number(status)) fail(`${id} ${base}: transcript says ${c.nova.status}, summary table ${status}`);
+    }
+  }
+  if (rows.length !== ids.size) fail(`summary table has ${rows.length} rows, transcripts ${ids.size} cases`);
+}
+
 function main(): void {
   const [input, output = resolve(import.meta.dirname, 'cases.json')] = process.argv.slice(2);
   if (!input) fail('usage: npx tsx differential/extract.ts <nova-ground-truth.md> [cases.json]');
@@ -285,6 +300,8 @@ function main(): void {
       });
     }
   }
+
+  checkAgainstSummary(markdown, out);
 
   const file: CasesFile = {
     source: 'shared/spec/nova-ground-truth.md (Nova 26.2.2, noauth2, transcripts made with curl -si)',

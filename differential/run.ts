@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { nova as novaProfile } from '../profiles/nova.ts';
+import { implementationFor } from '../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
 import { InfrastructureError } from '../lib/errors.ts';
 import { HttpClient } from '../lib/http/client.ts';
@@ -58,9 +59,13 @@ export function loadCases(path = new URL('./cases.json', import.meta.url)): Diff
   return (JSON.parse(readFileSync(path, 'utf8')) as CasesFile).cases;
 }
 
-/** The embedded reference with the fixtures the recorded cases expect (as on the recorded deployment). */
-export async function startEmbeddedForDifferential(timeoutMs = 30_000): Promise<{ target: DiffTarget; reference: ReferenceServer }> {
-  const reference = await startReference({ profile: novaProfile });
+/**
+ * The embedded reference (Nova profile) with the fixtures the recorded cases expect, as on the recorded
+ * deployment: the writable server, the vm_state error server with its fixture metadata, the image.
+ * A mutant may be named to check that the differential notices it.
+ */
+export async function startEmbeddedForDifferential(opts: { timeoutMs?: number; mutant?: string } = {}): Promise<{ target: DiffTarget; reference: ReferenceServer }> {
+  const reference = await startReference({ profile: novaProfile, implementation: implementationFor(novaProfile, opts.mutant) });
   registerSecret(reference.token);
   const server = reference.store.createServer(reference.projectId, { metadata: { ...RESET_METADATA } });
   const errorServer = reference.store.createServer(reference.projectId, { vmState: 'error', metadata: { fixture: 'true', role: 'srv-error' } });
@@ -68,7 +73,7 @@ export async function startEmbeddedForDifferential(timeoutMs = 30_000): Promise<
   return {
     reference,
     target: {
-      label: `embedded reference ${reference.url}`,
+      label: `embedded reference ${reference.url}${opts.mutant ? ` (mutant ${opts.mutant})` : ''}`,
       kind: 'reference',
       root: reference.url,
       token: reference.token,
@@ -76,7 +81,7 @@ export async function startEmbeddedForDifferential(timeoutMs = 30_000): Promise<
       serverId: server.id,
       errorServerId: errorServer.id,
       imageId: image.id,
-      timeoutMs,
+      timeoutMs: opts.timeoutMs ?? 30_000,
     },
   };
 }
@@ -108,9 +113,13 @@ export async function runDifferential(target: DiffTarget, cases: DiffCase[]): Pr
     if (ex.response.status !== 200 || !body?.metadata) throw new InfrastructureError(`cannot read the ${resource}'s metadata: ${describeExchange(ex)}`);
     return body.metadata;
   }
-  async function put(resource: 'server' | 'image', metadata: Metadata): Promise<void> {
+  /** Sets the resource's metadata (replace-all) and reads it back; answers what went wrong, if anything. */
+  async function put(resource: 'server' | 'image', metadata: Metadata): Promise<string | undefined> {
     const ex = await http.send('PUT', collection(resource), { json: { metadata } });
-    if (ex.response.status !== 200) throw new InfrastructureError(`cannot set the ${resource}'s metadata: ${describeExchange(ex)}`);
+    if (ex.response.status !== 200) return `PUT ${Object.keys(metadata).length} keys answered ${describeExchange(ex)}`;
+    const now = await read(resource);
+    const same = JSON.stringify(Object.entries(now).sort()) === JSON.stringify(Object.entries(metadata).sort());
+    return same ? undefined : `after PUT of ${Object.keys(metadata).length} keys the ${resource} holds ${Object.keys(now).length}`;
   }
 
   const snapshots: { server: Metadata; image?: Metadata } = { server: await read('server'), ...(target.imageId ? { image: await read('image') } : {}) };
@@ -124,9 +133,14 @@ export async function runDifferential(target: DiffTarget, cases: DiffCase[]): Pr
         results.push({ ...base, outcome: 'skipped', skip, differences: [] });
         continue;
       }
-      if (c.resource === 'server' || c.resource === 'image') {
-        if (c.seed) await put(c.resource, c.seed);
-        else if (c.reset) await put(c.resource, { ...RESET_METADATA });
+      if ((c.resource === 'server' || c.resource === 'image') && (c.seed || c.reset)) {
+        const problem = await put(c.resource, c.seed ?? { ...RESET_METADATA });
+        if (problem) {
+          // PUT replace-all is itself a Nova behaviour: a target that cannot be brought to the starting state differs
+          const d: ClassifiedDifference = { kind: 'setup', nova: `replace-all sets the ${c.resource}'s metadata exactly`, target: redactText(problem) };
+          results.push({ ...base, outcome: 'differ', differences: [d] });
+          continue;
+        }
       }
       const ex = await http.send(c.method, url(c.base, c.path), { headers: { ...c.headers }, ...(c.body !== undefined ? { body: c.body } : {}), allow5xx: true });
       const differences: Difference[] = compareAnswer(c.nova, observe(ex), fill);
@@ -142,8 +156,8 @@ export async function runDifferential(target: DiffTarget, cases: DiffCase[]): Pr
       results.push({ ...base, outcome: classified.length ? 'differ' : 'same', request: { method: c.method, url: redactText(url(c.base, c.path)) }, differences: classified });
     }
   } finally {
-    await put('server', snapshots.server);
-    if (snapshots.image) await put('image', snapshots.image);
+    const restored = [await put('server', snapshots.server), snapshots.image ? await put('image', snapshots.image) : undefined].filter(Boolean);
+    if (restored.length) console.error(`differential: could not restore the metadata found before the run: ${redactText(restored.join('; '))}`);
   }
   const unexplained = (r: CaseOutcome) => r.differences.some((d) => !d.explained && !d.pending);
   const counts = {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MUTANTS } from '../reference/mutants/index.ts';
 import type { ReferenceServer } from '../reference/server.ts';
 import { EXPLAINED } from '../differential/explained.ts';
 import { PENDING, pendingReason } from '../differential/pending.ts';
@@ -56,5 +57,23 @@ describe('the embedded reference answers like Nova 26.2.2 (differential)', () =>
     // the error-server fixture only differs against a live deployment; the reference gets the recorded fixture
     const liveOnly = new Set(['error-server-fixture']);
     for (const name of Object.keys(EXPLAINED)) if (!liveOnly.has(name)) expect(used.has(name), `${name} explains nothing`).toBe(true);
+  });
+});
+
+/** Mutants whose fault shows in what the differential compares (statuses, body shapes, stored maps). */
+const VISIBLE_MUTANTS = ['put-merges', 'post-replaces', 'echo-not-stored', 'merge-answers-request-only', 'item-envelope-metadata', 'project-mismatch-ignored', 'v2-drops-key', 'fault-envelope-unnamed'];
+
+describe('the differential notices a reference that is not faithful', () => {
+  const present = VISIBLE_MUTANTS.filter((m) => MUTANTS[m]);
+  test.each(present)('mutant %s differs from Nova beyond the known differences', async (mutant) => {
+    const { target, reference: mutated } = await startEmbeddedForDifferential({ mutant });
+    try {
+      const mutantReport = await runDifferential(target, cases);
+      const baseline = new Set(report.results.filter((r) => r.differences.some((d) => !d.explained)).map((r) => `${r.id} ${r.base}`));
+      const extra = mutantReport.results.filter((r) => r.differences.some((d) => !d.explained) && !baseline.has(`${r.id} ${r.base}`));
+      expect(extra.length).toBeGreaterThan(0);
+    } finally {
+      await mutated.close();
+    }
   });
 });
