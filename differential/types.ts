@@ -2,14 +2,6 @@
 
 export type Base = 'v2.1' | 'v2';
 
-/**
- * Placeholders used in paths, messages and maps instead of the ids of the recorded deployment:
- * `{project}` the token's project, `{server}` the writable server, `{errorServer}` the server in vm_state error,
- * `{image}` the image, `{other}` an id that is deliberately unknown or foreign (another project, an unknown server
- * or image). The locked/building/stopped/rebooting fixtures have their own names; their cases are skipped.
- */
-export const PLACEHOLDERS = ['{project}', '{server}', '{errorServer}', '{image}', '{other}'] as const;
-
 /** Whose token the recorded request carried (noauth2 tokens are `user:project`). */
 export interface TokenUse {
   sent: boolean;
@@ -65,14 +57,19 @@ export interface DiffCase {
   section: string;
   title: string;
   method: string;
-  /** Path after the base (`/v2.1` or `/v2`), with placeholders, percent-encoding as sent. */
+  /**
+   * Path after the base (`/v2.1` or `/v2`), percent-encoding as sent, with placeholders for the recorded ids:
+   * `{project}` the token's project, `{server}` the writable server, `{errorServer}` the server in vm_state
+   * error, `{image}` the image, `{other}` an id that is deliberately unknown or foreign (another project, an
+   * unknown server or image); the locked/building/stopped/rebooting fixtures have their own names (skipped cases).
+   */
   path: string;
   /** Request headers as curl sent them, without X-Auth-Token (curl's default `Accept: *\/*` included). */
   headers: Record<string, string>;
   token: TokenUse;
   /** The body exactly as sent; absent when none was sent. */
   body?: string;
-  /** Which resource's metadata the case reads or writes ('none' for route misses on unknown ids etc.). */
+  /** Whose metadata the case addresses: the writable server, the image, the error server, a skipped fixture, or an unknown/foreign id. */
   resource: 'server' | 'image' | 'errorServer' | 'other' | 'fixture';
   /** Before the case the resource's metadata is reset to RESET_METADATA. */
   reset: boolean;

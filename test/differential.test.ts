@@ -4,6 +4,7 @@ import type { ReferenceServer } from '../reference/server.ts';
 import { EXPLAINED } from '../differential/explained.ts';
 import { PENDING, pendingReason } from '../differential/pending.ts';
 import { loadCases, runDifferential, startEmbeddedForDifferential, type DifferentialReport } from '../differential/run.ts';
+import { pythonDumps, rebuild, repeatFills, truncation } from '../differential/truncation.ts';
 
 /**
  * The embedded reference replays every reproducible case recorded from real Nova 26.2.2
@@ -75,5 +76,18 @@ describe('the differential notices a reference that is not faithful', () => {
     } finally {
       await mutated.close();
     }
+  });
+});
+
+describe('rebuilding truncated transcript lines', () => {
+  test('a repeated character is filled in only when the prefix, suffix and length all fit', () => {
+    const text = '{"k": "vvv…<19 chars total>…vv"}';
+    const t = truncation(text)!;
+    expect(rebuild(text, t, repeatFills(t))).toBe(`{"k": "${'v'.repeat(10)}"}`);
+    expect(() => rebuild(text, t, ['{"k": "vvvxxxxxvv"}', '{"k": "vvvyyyyyvv"}'])).toThrow(/2 of 2 candidates fit/);
+  });
+
+  test('bodies are compared as Nova writes them: Python json.dumps with ensure_ascii', () => {
+    expect(pythonDumps({ metadata: { k: 'é😀' } })).toBe('{"metadata": {"k": "\\u00e9\\ud83d\\ude00"}}');
   });
 });
