@@ -46,6 +46,8 @@ export interface CaseOutcome {
   outcome: 'same' | 'differ' | 'skipped';
   skip?: string;
   request?: { method: string; url: string };
+  /** Nova's recorded status and the target's. */
+  status?: { nova: number; target: number };
   differences: ClassifiedDifference[];
 }
 
@@ -153,7 +155,7 @@ export async function runDifferential(target: DiffTarget, cases: DiffCase[]): Pr
         const pending = explained ? undefined : target.kind === 'reference' ? pendingReason(c.id, c.base) : undefined;
         return { ...d, ...(explained ? { explained } : {}), ...(pending ? { pending } : {}) };
       });
-      results.push({ ...base, outcome: classified.length ? 'differ' : 'same', request: { method: c.method, url: redactText(url(c.base, c.path)) }, differences: classified });
+      results.push({ ...base, outcome: classified.length ? 'differ' : 'same', request: { method: c.method, url: redactText(url(c.base, c.path)) }, status: { nova: c.nova.status, target: ex.response.status }, differences: classified });
     }
   } finally {
     const restored = [await put('server', snapshots.server), snapshots.image ? await put('image', snapshots.image) : undefined].filter(Boolean);
