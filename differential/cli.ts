@@ -1,0 +1,59 @@
+/** `npm run differential`: the differential against the embedded reference, or against the endpoint the environment names. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+import { loadConfig } from '../lib/config/load.ts';
+import { ConfigError, EXIT, InfrastructureError } from '../lib/errors.ts';
+import { redactText } from '../lib/http/redact.ts';
+import { formatReport, hasUnexplained, loadCases, runDifferential, startEmbeddedForDifferential, type DiffTarget } from './run.ts';
+
+export const RESULT_FILE = 'differential.json';
+
+export async function main(): Promise<number> {
+  try {
+    loadDotenv({ quiet: true });
+    const config = loadConfig(process.env);
+    const cases = loadCases();
+    let target: DiffTarget;
+    let close: (() => Promise<void>) | undefined;
+    if (config.target.kind === 'endpoint') {
+      const t = config.target;
+      target = {
+        label: new URL(t.endpoint.root).host,
+        kind: 'endpoint',
+        root: t.endpoint.root,
+        token: t.auth.token,
+        projectId: t.projectId,
+        serverId: t.serverId,
+        ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
+        ...(t.imageId ? { imageId: t.imageId } : {}),
+        timeoutMs: config.timeoutMs,
+      };
+    } else {
+      if (config.target.mutant) throw new ConfigError('METACONFORM_REFERENCE_MUTANT', 'the differential compares the correct reference with Nova; mutants are not supported');
+      const embedded = await startEmbeddedForDifferential({ timeoutMs: config.timeoutMs });
+      target = embedded.target;
+      close = () => embedded.reference.close();
+    }
+    try {
+      const report = await runDifferential(target, cases);
+      console.log(formatReport(report));
+      mkdirSync(config.resultsDir, { recursive: true });
+      writeFileSync(join(config.resultsDir, RESULT_FILE), redactText(`${JSON.stringify(report, null, 2)}\n`));
+      return hasUnexplained(report) ? EXIT.NON_CONFORMANT : EXIT.CONFORMANT;
+    } finally {
+      await close?.();
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`differential: configuration error: ${redactText(e.message)}`);
+      return EXIT.USAGE;
+    }
+    if (e instanceof InfrastructureError) {
+      console.error(`differential: no verdict: ${redactText(e.message)}`);
+      return EXIT.NO_VERDICT;
+    }
+    console.error(`differential: internal error: ${redactText((e as Error)?.stack ?? String(e))}`);
+    return EXIT.NO_VERDICT;
+  }
+}
