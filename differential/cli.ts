@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
+import { openSession } from '../lib/auth/session.ts';
 import { loadConfig } from '../lib/config/load.ts';
 import { ConfigError, EXIT, InfrastructureError } from '../lib/errors.ts';
 import { redactText } from '../lib/http/redact.ts';
@@ -18,12 +19,14 @@ export async function main(): Promise<number> {
     let close: (() => Promise<void>) | undefined;
     if (config.target.kind === 'endpoint') {
       const t = config.target;
+      if (!t.serverId) throw new ConfigError('METACONFORM_SERVER_ID', 'is required for the differential (it does not boot servers)');
+      const session = await openSession(t, config.timeoutMs);
       target = {
-        label: new URL(t.endpoint.root).host,
+        label: new URL(session.endpoint.root).host,
         kind: 'endpoint',
-        root: t.endpoint.root,
-        token: t.auth.token,
-        projectId: t.projectId,
+        root: session.endpoint.root,
+        token: session.token,
+        projectId: session.projectId,
         serverId: t.serverId,
         ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
         ...(t.imageId ? { imageId: t.imageId } : {}),
