@@ -3,13 +3,16 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProfile } from '../profiles/index.ts';
+import { Keystone } from './keystone.ts';
 import { implementationFor } from './mutants/index.ts';
 import { startReference } from './server.ts';
 
 /**
  * Runs the reference implementation on its own, on 127.0.0.1, so the suite (or curl) can be pointed at it
- * like at any endpoint. Prints one JSON line with the settings to use; the token is never printed: it is
- * taken from METACONFORM_REFERENCE_TOKEN or written to a file readable only by this user.
+ * like at any endpoint. Prints one JSON line with the settings to use (also for its Keystone v3 at
+ * /identity/v3); secrets are never printed: the token comes from METACONFORM_REFERENCE_TOKEN or is written
+ * to a file readable only by this user, the Keystone password and application-credential secret come from
+ * METACONFORM_REFERENCE_PASSWORD and METACONFORM_REFERENCE_APP_SECRET (random otherwise).
  *
  *   node bin/reference.mjs [--port N] [--profile NAME] [--mutant NAME]
  */
@@ -17,15 +20,25 @@ async function main(argv: string[]): Promise<void> {
   const opts: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]!;
-    if (!['--port', '--profile', '--mutant'].includes(name) || argv[i + 1] === undefined) {
-      console.error(`usage: reference [--port N] [--profile NAME] [--mutant NAME] (bad argument '${name}')`);
+    if (!['--port', '--profile', '--mutant', '--token-ttl-ms'].includes(name) || argv[i + 1] === undefined) {
+      console.error(`usage: reference [--port N] [--profile NAME] [--mutant NAME] [--token-ttl-ms N] (bad argument '${name}')`);
       process.exit(2);
     }
     opts[name.slice(2)] = argv[i + 1]!;
   }
   const profile = getProfile(opts.profile);
   const token = process.env.METACONFORM_REFERENCE_TOKEN || randomBytes(16).toString('hex');
-  const reference = await startReference({ profile, implementation: implementationFor(profile, opts.mutant), token, port: opts.port ? Number(opts.port) : 0 });
+  const user = Keystone.defaultUser();
+  if (process.env.METACONFORM_REFERENCE_PASSWORD) user.password = process.env.METACONFORM_REFERENCE_PASSWORD;
+  if (process.env.METACONFORM_REFERENCE_APP_SECRET) user.applicationCredential.secret = process.env.METACONFORM_REFERENCE_APP_SECRET;
+  const reference = await startReference({
+    profile,
+    implementation: implementationFor(profile, opts.mutant),
+    token,
+    port: opts.port ? Number(opts.port) : 0,
+    keystoneUser: user,
+    ...(opts['token-ttl-ms'] ? { tokenTtlMs: Number(opts['token-ttl-ms']) } : {}),
+  });
   const server = reference.store.createServer(reference.projectId, { metadata: { purpose: 'standalone reference' } });
   const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
   let tokenFile: string | undefined;
@@ -33,7 +46,16 @@ async function main(argv: string[]): Promise<void> {
     tokenFile = join(tmpdir(), `metaconform-reference-${process.pid}.token`);
     writeFileSync(tokenFile, token, { mode: 0o600 });
   }
-  console.log(JSON.stringify({ METACONFORM_COMPUTE_URL: `${reference.url}/v2.1`, OS_PROJECT_ID: reference.projectId, METACONFORM_SERVER_ID: server.id, METACONFORM_IMAGE_ID: image.id, ...(tokenFile ? { tokenFile } : {}) }));
+  const keystone = {
+    OS_AUTH_URL: `${reference.url}/identity/v3`,
+    OS_USERNAME: user.name,
+    OS_USER_DOMAIN_NAME: user.domain,
+    OS_PROJECT_NAME: reference.keystone.options.projectName,
+    OS_PROJECT_DOMAIN_NAME: user.domain,
+    OS_APPLICATION_CREDENTIAL_ID: user.applicationCredential.id,
+    OS_REGION_NAME: reference.keystone.options.region,
+  };
+  console.log(JSON.stringify({ METACONFORM_COMPUTE_URL: `${reference.url}/v2.1`, OS_PROJECT_ID: reference.projectId, METACONFORM_SERVER_ID: server.id, METACONFORM_IMAGE_ID: image.id, ...(tokenFile ? { tokenFile } : {}), keystone }));
   const stop = () => void reference.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

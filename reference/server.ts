@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Profile } from '../profiles/index.ts';
 import { Fault } from './faults.ts';
+import { Keystone, type KeystoneUser } from './keystone.ts';
 import { correctImplementation, type Implementation, type Metadata, type Operation } from './implementation.ts';
 import { compareVersion, formatVersion, MAX_VERSION, MIN_VERSION, requestedVersion, type Version } from './microversion.ts';
 import { Store, WRITABLE_VM_STATES, type Server } from './store.ts';
@@ -21,6 +22,10 @@ export interface ReferenceOptions {
   projectId?: string;
   quota?: number;
   port?: number;
+  /** The Keystone v3 it serves at /identity/v3 (a generated user unless given). */
+  keystoneUser?: KeystoneUser;
+  /** Lifetime of Keystone-issued tokens (default one hour). */
+  tokenTtlMs?: number;
 }
 
 export interface ReferenceServer {
@@ -29,6 +34,7 @@ export interface ReferenceServer {
   projectId: string;
   quota: number;
   store: Store;
+  keystone: Keystone;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   const projectId = options.projectId ?? randomUUID().replaceAll('-', '');
   const quota = options.quota ?? options.profile.quota.defaultLimit;
   const store = new Store();
+  const keystone = new Keystone({ user: options.keystoneUser ?? Keystone.defaultUser(), projectId, projectName: 'metaconform', region: 'RegionOne', tokenTtlMs: options.tokenTtlMs ?? 3_600_000, staticTokens: [token] });
   const http = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent) {
@@ -133,9 +140,11 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       return send(ctx, 300, { versions: [docs.v2, docs.v21] });
     }
     const first = segments[0];
+    if (first === 'identity' && segments.join('/') === 'identity/v3/auth/tokens' && method === 'POST') return identity(ctx, raw, host);
     if (first !== 'v2' && first !== 'v2.1') return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
     ctx.api = first;
-    if (req.headers['x-auth-token'] !== token) {
+    const given = String(req.headers['x-auth-token'] ?? '');
+    if (given !== token && !keystone.valid(given)) {
       const text = JSON.stringify({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
       res.writeHead(401, { ...impl.requestIdHeaders(ctx.requestId), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'www-authenticate': `Keystone uri="${host}/identity"` });
       return void res.end(text);
@@ -185,15 +194,33 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     }
   }
 
+  /** Keystone v3 token issue (POST /identity/v3/auth/tokens). */
+  function identity(ctx: Ctx, raw: Buffer, host: string): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const answer = keystone.authenticate(body, host);
+    const text = JSON.stringify(answer.body ?? {});
+    ctx.res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+    ctx.res.end(text);
+  }
+
   type Route =
     | { kind: 'server-meta'; op: Operation; serverId: string; key?: string }
     | { kind: 'image-meta'; op: Operation; imageId: string; key?: string }
     | { kind: 'server-action'; serverId: string }
+    | { kind: 'servers'; method: 'create' | 'list' }
+    | { kind: 'server'; method: 'show' | 'delete'; serverId: string }
     | { kind: 'limits' };
 
   function matchRoute(method: string, rest: string[]): Route | undefined {
     const [collection, id, sub, key, ...extra] = rest;
     if (collection === 'limits' && rest.length === 1 && method === 'GET') return { kind: 'limits' };
+    if (collection === 'servers' && id === undefined) return method === 'POST' ? { kind: 'servers', method: 'create' } : method === 'GET' ? { kind: 'servers', method: 'list' } : undefined;
+    if (collection === 'servers' && id !== undefined && sub === undefined) return method === 'GET' ? { kind: 'server', method: 'show', serverId: id } : method === 'DELETE' ? { kind: 'server', method: 'delete', serverId: id } : undefined;
     if ((collection !== 'servers' && collection !== 'images') || id === undefined || extra.length) return undefined;
     if (collection === 'servers' && sub === 'action' && key === undefined && method === 'POST') return { kind: 'server-action', serverId: id };
     if (sub !== 'metadata') return undefined;
@@ -207,6 +234,10 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     switch (route.kind) {
       case 'limits':
         return send(ctx, 200, { limits: { rate: [], absolute: { maxServerMeta: quota, maxImageMeta: quota, maxPersonality: 5, maxPersonalitySize: 10240 } } });
+      case 'servers':
+        return route.method === 'create' ? bootServer(ctx, body) : listServers(ctx);
+      case 'server':
+        return route.method === 'show' ? showServer(ctx, route.serverId) : deleteServer(ctx, route.serverId);
       case 'server-action':
         return serverAction(ctx, route.serverId, body);
       case 'server-meta':
@@ -220,6 +251,44 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     const server = store.servers.get(serverId);
     if (!server || server.projectId !== projectId) throw new Fault(404, `Instance ${serverId} could not be found.`);
     return server;
+  }
+
+  /** The server view the suite reads while booting and cleaning up (a small part of Nova's). */
+  function serverView(server: Server): unknown {
+    const status = server.vmState === 'active' ? 'ACTIVE' : server.vmState === 'building' ? 'BUILD' : server.vmState.toUpperCase();
+    return { id: server.id, name: server.name, status, locked: server.locked, metadata: Object.fromEntries(server.metadata), 'OS-EXT-STS:vm_state': server.vmState };
+  }
+
+  function bootServer(ctx: Ctx, body: unknown): void {
+    const spec = (body as { server?: { name?: unknown; flavorRef?: unknown; imageRef?: unknown } } | null)?.server;
+    if (!spec || typeof spec.name !== 'string' || typeof spec.flavorRef !== 'string' || typeof spec.imageRef !== 'string') {
+      throw new Fault(400, "Invalid input: 'server' needs name, flavorRef and imageRef");
+    }
+    // a new server is BUILD on its first read and ACTIVE after that, as a real one becomes ACTIVE later
+    const server = store.createServer(projectId, { name: spec.name, vmState: 'building' });
+    setTimeout(() => (server.vmState = 'active'), 50).unref();
+    send(ctx, 202, { server: { id: server.id, links: [] } });
+  }
+
+  function listServers(ctx: Ctx): void {
+    const query = new URL(ctx.req.url ?? '/', 'http://x').searchParams.get('name');
+    let pattern: RegExp | undefined;
+    try {
+      pattern = query ? new RegExp(query) : undefined;
+    } catch {
+      throw new Fault(400, `Invalid name filter '${query}'`);
+    }
+    const servers = [...store.servers.values()].filter((s) => s.projectId === projectId && (!pattern || pattern.test(s.name)));
+    send(ctx, 200, { servers: servers.map((s) => ({ id: s.id, name: s.name, links: [] })) });
+  }
+
+  function showServer(ctx: Ctx, serverId: string): void {
+    send(ctx, 200, { server: serverView(findServer(serverId)) });
+  }
+
+  function deleteServer(ctx: Ctx, serverId: string): void {
+    store.servers.delete(findServer(serverId).id);
+    send(ctx, 204, undefined);
   }
 
   function serverAction(ctx: Ctx, serverId: string, body: unknown): void {
@@ -365,6 +434,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     projectId,
     quota,
     store,
+    keystone,
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();

@@ -5,6 +5,7 @@ export const WRITABLE_VM_STATES = ['active', 'paused', 'suspended', 'stopped'] a
 
 export interface Server {
   id: string;
+  name: string;
   projectId: string;
   metadata: Map<string, string>;
   vmState: string;
@@ -23,8 +24,10 @@ export class Store {
   readonly images = new Map<string, Image>();
 
   createServer(projectId: string, init: Partial<Omit<Server, 'metadata' | 'projectId'>> & { metadata?: Record<string, string> } = {}): Server {
+    const id = init.id ?? randomUUID();
     const server: Server = {
-      id: init.id ?? randomUUID(),
+      id,
+      name: init.name ?? `fixture-${id.slice(0, 8)}`,
       projectId,
       metadata: new Map(Object.entries(init.metadata ?? {})),
       vmState: init.vmState ?? 'active',

@@ -13,6 +13,7 @@ import { HttpClient } from '../http/client.ts';
 import { describeExchange, json } from '../http/exchange.ts';
 import { registerSecret } from '../http/redact.ts';
 import { openSession } from '../auth/session.ts';
+import { renewerFor, tokenFor } from '../harness/tokens.ts';
 import { bootServer, deleteServer, newRunId } from './servers.ts';
 import { schemaErrors } from '../schemas.ts';
 
@@ -119,7 +120,7 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
 export async function releaseCreated(resolved: ResolvedTarget, config: RunConfig, log: (line: string) => void): Promise<string | undefined> {
   if (!resolved.created) return undefined;
   const { target } = resolved;
-  const http = new HttpClient({ token: target.token, timeoutMs: config.timeoutMs });
+  const http = runnerHttp(target, config);
   const problems: string[] = [];
   for (const id of resolved.created.servers) {
     await deleteServer(http, target.bases['v2.1'], id, resolved.created.timeoutSeconds, log).catch((e: Error) => problems.push(`server ${id}: ${e.message}`));
@@ -127,12 +128,18 @@ export async function releaseCreated(resolved: ResolvedTarget, config: RunConfig
   return problems.length ? `could not delete what the run created (${problems.join('; ')}); 'metaconform cleanup --yes' removes leftovers` : undefined;
 }
 
+/** An HTTP client for the runner itself, renewing the target's token like the tests do. */
+function runnerHttp(target: Target, config: RunConfig): HttpClient {
+  const renew = renewerFor(target);
+  return new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), timeoutMs: config.timeoutMs });
+}
+
 /** Puts the snapshot back (replace-all) and reads it back to check; returns a problem description or undefined. */
 export async function restoreSnapshot(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
   if (!resolved.snapshot) return undefined;
   const { target } = resolved;
   const base = target.bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const client = new MetadataClient(new HttpClient({ token: target.token, timeoutMs: config.timeoutMs }), base, 'servers', target.serverId);
+  const client = new MetadataClient(runnerHttp(target, config), base, 'servers', target.serverId);
   try {
     const put = await client.replaceAll(resolved.snapshot);
     if (!config.profile.success.write.includes(put.response.status)) return `restore answered ${describeExchange(put)}`;

@@ -27,8 +27,7 @@ export function tempDir(prefix: string): string {
 }
 
 /** Runs the CLI in a fresh process (in a temp working directory, so no .env is read) and collects its output. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const cwd = tempDir('cwd');
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = tempDir('cwd')): Promise<CliResult> {
   const resultsDir = env.METACONFORM_RESULTS_DIR ?? join(cwd, 'results');
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv({ METACONFORM_RESULTS_DIR: resultsDir, ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -43,14 +42,16 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 
 export interface StandaloneReference {
   settings: { METACONFORM_COMPUTE_URL: string; OS_PROJECT_ID: string; METACONFORM_SERVER_ID: string; METACONFORM_IMAGE_ID: string };
+  /** Non-secret Keystone settings (OS_AUTH_URL, OS_USERNAME, …). */
+  keystone: Record<string, string>;
   token: string;
   stop(): Promise<void>;
 }
 
 /** Starts bin/reference.mjs as its own process (an "other implementation" reached over HTTP). */
-export function startStandaloneReference(args: string[] = [], token = `standalone-${process.pid}-${Math.random().toString(36).slice(2)}`): Promise<StandaloneReference> {
+export function startStandaloneReference(args: string[] = [], token = `standalone-${process.pid}-${Math.random().toString(36).slice(2)}`, secrets: Record<string, string> = {}): Promise<StandaloneReference> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'reference.mjs'), ...args], { env: cleanEnv({ METACONFORM_REFERENCE_TOKEN: token }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'reference.mjs'), ...args], { env: cleanEnv({ METACONFORM_REFERENCE_TOKEN: token, ...secrets }), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -58,8 +59,11 @@ export function startStandaloneReference(args: string[] = [], token = `standalon
       out += d.toString();
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) {
+        const printed = JSON.parse(line) as StandaloneReference['settings'] & { keystone: Record<string, string> };
+        const { keystone, ...settings } = printed;
         done({
-          settings: JSON.parse(line) as StandaloneReference['settings'],
+          settings,
+          keystone,
           token,
           stop: () =>
             new Promise((stopped) => {

@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli, startStandaloneReference, tempDir, type CliResult, type StandaloneReference } from './helpers/cli.ts';
+
+const PASSWORD = `pw-${Math.random().toString(36).slice(2)}-secret`;
+const APP_SECRET = `ac-${Math.random().toString(36).slice(2)}-secret`;
+
+/** No secret in the output or in any file the run wrote. */
+function expectNoSecrets(run: CliResult, secrets: string[]): void {
+  const files = readdirSync(run.resultsDir, { recursive: true, encoding: 'utf8' }).map((f) => join(run.resultsDir, f)).filter((f) => statSync(f).isFile());
+  for (const secret of secrets) {
+    expect(run.stdout + run.stderr).not.toContain(secret);
+    for (const f of files) expect(readFileSync(f, 'utf8').includes(secret), f).toBe(false);
+  }
+}
+
+describe('Keystone v3 authentication against the reference', () => {
+  let ref: StandaloneReference;
+  let short: StandaloneReference;
+  beforeAll(async () => {
+    const secrets = { METACONFORM_REFERENCE_PASSWORD: PASSWORD, METACONFORM_REFERENCE_APP_SECRET: APP_SECRET };
+    [ref, short] = await Promise.all([startStandaloneReference([], undefined, secrets), startStandaloneReference(['--token-ttl-ms', '1500'], undefined, secrets)]);
+  });
+  afterAll(() => Promise.all([ref?.stop(), short?.stop()]));
+
+  const server = () => ({ METACONFORM_SERVER_ID: ref.settings.METACONFORM_SERVER_ID });
+  const password = (r: StandaloneReference) => {
+    const { OS_APPLICATION_CREDENTIAL_ID: _, ...k } = r.keystone;
+    return { ...k, OS_PASSWORD: PASSWORD, METACONFORM_SERVER_ID: r.settings.METACONFORM_SERVER_ID };
+  };
+
+  test('password: the compute endpoint comes from the catalog; region in the certification; no secret anywhere', async () => {
+    const run = await runCli(['run'], password(ref));
+    expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(0);
+    const cert = JSON.parse(readFileSync(join(run.resultsDir, 'certification.json'), 'utf8')) as { target: { region?: string; maxMicroversion?: string } };
+    expect(cert.target).toMatchObject({ region: 'RegionOne', maxMicroversion: '2.93' });
+    expectNoSecrets(run, [PASSWORD, ref.token]);
+  });
+
+  test('application credential', async () => {
+    const run = await runCli(['run'], { OS_AUTH_URL: ref.keystone.OS_AUTH_URL!, OS_APPLICATION_CREDENTIAL_ID: ref.keystone.OS_APPLICATION_CREDENTIAL_ID!, OS_APPLICATION_CREDENTIAL_SECRET: APP_SECRET, ...server() });
+    expect(run.code, run.stderr).toBe(0);
+    expectNoSecrets(run, [APP_SECRET]);
+  });
+
+  test('a pre-issued token exchanged at Keystone for a scoped token and the catalog', async () => {
+    const run = await runCli(['run'], { OS_AUTH_URL: ref.keystone.OS_AUTH_URL!, OS_TOKEN: ref.token, OS_PROJECT_ID: ref.settings.OS_PROJECT_ID, ...server() });
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  test('clouds.yaml in the working directory, the password in secure.yaml', async () => {
+    const cwd = tempDir('clouds');
+    const k = ref.keystone;
+    writeFileSync(join(cwd, 'clouds.yaml'), `clouds:\n  ref:\n    region_name: ${k.OS_REGION_NAME}\n    auth:\n      auth_url: ${k.OS_AUTH_URL}\n      username: ${k.OS_USERNAME}\n      user_domain_name: ${k.OS_USER_DOMAIN_NAME}\n      project_name: ${k.OS_PROJECT_NAME}\n      project_domain_name: ${k.OS_PROJECT_DOMAIN_NAME}\n`);
+    writeFileSync(join(cwd, 'secure.yaml'), `clouds:\n  ref:\n    auth:\n      password: ${PASSWORD}\n`);
+    const run = await runCli(['run'], { OS_CLOUD: 'ref', ...server() }, cwd);
+    expect(run.code, run.stderr).toBe(0);
+    expectNoSecrets(run, [PASSWORD]);
+  });
+
+  test('a wrong password is a configuration error naming OS_PASSWORD, without a stack trace or the password', async () => {
+    const run = await runCli(['run'], { ...password(ref), OS_PASSWORD: 'wrong-password-123' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/configuration error: OS_PASSWORD: Keystone rejected the credentials \(401\)/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).not.toContain('wrong-password-123');
+  });
+
+  test('a token that expires during the run is renewed, not reported as failures', async () => {
+    const run = await runCli(['run'], password(short));
+    expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(0);
+  });
+
+  test('without METACONFORM_SERVER_ID the run boots its own server, uses it and deletes it', async () => {
+    const { METACONFORM_SERVER_ID: _, ...creds } = password(ref);
+    const run = await runCli(['run'], { ...creds, METACONFORM_FLAVOR: 'm1.tiny', METACONFORM_BOOT_IMAGE: 'cirros', METACONFORM_NETWORK: 'none' });
+    expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/booting server metaconform-\S+ \(\S+\)/);
+    expect(run.stdout).toMatch(/server metaconform-\S+ is ACTIVE/);
+    expect(run.stdout).toMatch(/deleted server /);
+    const cleanup = await runCli(['cleanup'], creds);
+    expect(cleanup.stdout).toMatch(/no server named metaconform-\*/);
+  });
+
+  test('cleanup lists leftovers (dry run) and deletes them with --yes', async () => {
+    const { METACONFORM_SERVER_ID: _, ...creds } = password(ref);
+    const url = `${ref.settings.METACONFORM_COMPUTE_URL}/${ref.settings.OS_PROJECT_ID}/servers`;
+    const made = await fetch(url, { method: 'POST', headers: { 'X-Auth-Token': ref.token, 'Content-Type': 'application/json' }, body: JSON.stringify({ server: { name: 'metaconform-20260101T000000-old', flavorRef: 'f', imageRef: 'i' } }) });
+    expect(made.status).toBe(202);
+    const dry = await runCli(['cleanup'], creds);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/would delete server metaconform-20260101T000000-old/);
+    const yes = await runCli(['cleanup', '--yes'], creds);
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/deleting server metaconform-20260101T000000-old/);
+    expect((await runCli(['cleanup'], creds)).stdout).toMatch(/no server named/);
+  });
+});
