@@ -55,7 +55,7 @@ EOF
   cat > "$out/nova-api-uwsgi.ini" <<EOF
 [uwsgi]
 plugins = python3
-http-socket = 127.0.0.1:$NOVA_PORT
+http11-socket = 127.0.0.1:$NOVA_PORT
 wsgi-file = $SCRATCH/usr/bin/nova-api-wsgi
 env = OS_NOVA_CONFIG_DIR=$ETC/nova
 pythonpath = $STATE/python
