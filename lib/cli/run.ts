@@ -38,6 +38,9 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   const resolved = await resolveTarget(config);
   const { target } = resolved;
   log(`metaconform: profile ${config.profile.name}, target ${target.label}, results in ${config.resultsDir}`);
+  for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
+  const warnings = resolved.warnings ?? [];
+  for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
   if (resolved.snapshot) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(resolved.snapshot, null, 2)}\n`);
 
   let cleaned = false;
@@ -100,8 +103,9 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
     record.problems.push(`RESTORE FAILED: the server's original metadata could not be put back (${redactText(restoreProblem)}); it is saved in ${join(config.resultsDir, RESULT_FILES.snapshot)}`);
   }
   const summary = summarise(record, config.profile);
+  summary.warnings.push(...warnings);
   const text = formatSummary(summary, target.label);
-  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), ...summary }, null, 2)}\n`);
+  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), ...(target.authEnforced !== undefined ? { authEnforced: target.authEnforced } : {}), ...summary }, null, 2)}\n`);
   writeFileSync(join(config.resultsDir, RESULT_FILES.summaryText), `${text}\n`);
   log(text);
   return summary.exitCode === EXIT.CONFORMANT && restoreProblem ? EXIT.NO_VERDICT : summary.exitCode;

@@ -11,6 +11,7 @@ import { HttpClient } from '../http/client.ts';
 import { describeExchange, json } from '../http/exchange.ts';
 import { registerSecret } from '../http/redact.ts';
 import { schemaErrors } from '../schemas.ts';
+import { probeAuthentication } from './probe.ts';
 
 /** A resolved target, with what the runner must undo when the run ends. */
 export interface ResolvedTarget {
@@ -18,6 +19,10 @@ export interface ResolvedTarget {
   /** The server's metadata before the run (endpoint targets), restored afterwards. */
   snapshot?: Metadata;
   reference?: ReferenceServer;
+  /** What probing the target told about it, one line each, for the run's output. */
+  notes?: string[];
+  /** Limits of the target the run must shout about (e.g. authentication not enforced); never change the verdict. */
+  warnings?: string[];
 }
 
 /** Starts the embedded reference with one writable server and one image. */
@@ -77,7 +82,10 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
   const body = json(ex);
   const errors = schemaErrors('metadata-collection', body);
   if (errors) throw new InfrastructureError(`cannot snapshot the server's metadata, its list response is not valid (${errors}): ${describeExchange(ex)}`);
-  return { target, snapshot: (body as { metadata: Metadata }).metadata };
+  const probe = await probeAuthentication(client);
+  if (probe.authEnforced !== undefined) target.authEnforced = probe.authEnforced;
+  const snapshot = (body as { metadata: Metadata }).metadata;
+  return { target, snapshot, ...(probe.authEnforced === false ? { warnings: [probe.note] } : { notes: [probe.note] }) };
 }
 
 /** Puts the snapshot back (replace-all) and reads it back to check; returns a problem description or undefined. */
