@@ -86,18 +86,26 @@ if ((stamp_ok)); then
   say "databases already synced"
 else
   rm -f "$DB/.synced"
-  run_logged() { local what=$1; shift; local s; s=$(now); "$@" >>"$LOGS/db-sync.log" 2>&1 || { tail -30 "$LOGS/db-sync.log" >&2; die "$what failed (log: $LOGS/db-sync.log)"; }; say "  $what ($(awk -v a="$s" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s)"; }
+  # run_logged WHAT OKCODES COMMAND...: runs COMMAND into the sync log; an exit status outside OKCODES is fatal
+  run_logged() {
+    local what=$1 ok=$2 s rc=0; shift 2; s=$(now)
+    "$@" >>"$LOGS/db-sync.log" 2>&1 || rc=$?
+    [[ " $ok " == *" $rc "* ]] || { tail -30 "$LOGS/db-sync.log" >&2; die "$what failed with status $rc (log: $LOGS/db-sync.log)"; }
+    say "  $what ($(awk -v a="$s" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s)"
+  }
   say "syncing databases (sqlite)"
-  run_logged "nova-manage api_db sync" "${NOVA_MANAGE[@]}" api_db sync
-  if ! "${NOVA_MANAGE[@]}" cell_v2 list_cells 2>/dev/null | grep -q ' cell0 '; then
-    run_logged "nova-manage cell_v2 map_cell0" "${NOVA_MANAGE[@]}" cell_v2 map_cell0 --database_connection "sqlite:///$DB/nova_cell0.sqlite"
-  fi
-  if ! "${NOVA_MANAGE[@]}" cell_v2 list_cells 2>/dev/null | grep -q ' cell1 '; then
-    run_logged "nova-manage cell_v2 create_cell cell1" "${NOVA_MANAGE[@]}" cell_v2 create_cell --name cell1 \
-      --database_connection "sqlite:///$DB/nova_cell1.sqlite" --transport-url fake:/
-  fi
-  run_logged "nova-manage db sync" "${NOVA_MANAGE[@]}" db sync
-  run_logged "glance-manage db_sync" "$PY" "$SCRATCH/usr/bin/glance-manage" --config-file "$ETC/glance/glance-api.conf" db_sync
+  # Glance's database is independent of Nova's: synced alongside
+  run_logged "glance-manage db_sync" 0 "$PY" "$SCRATCH/usr/bin/glance-manage" --config-file "$ETC/glance/glance-api.conf" db_sync &
+  glance_sync=$!
+  run_logged "nova-manage api_db sync" 0 "${NOVA_MANAGE[@]}" api_db sync
+  # 0 also when cell0 is already mapped
+  run_logged "nova-manage cell_v2 map_cell0" 0 "${NOVA_MANAGE[@]}" cell_v2 map_cell0 --database_connection "sqlite:///$DB/nova_cell0.sqlite"
+  # 2: a cell with this database and transport already exists (an earlier, interrupted run)
+  run_logged "nova-manage cell_v2 create_cell cell1" "0 2" "${NOVA_MANAGE[@]}" cell_v2 create_cell --name cell1 \
+    --database_connection "sqlite:///$DB/nova_cell1.sqlite" --transport-url fake:/
+  # syncs cell1 ([database]) and the mapped cell0
+  run_logged "nova-manage db sync" 0 "${NOVA_MANAGE[@]}" db sync
+  wait "$glance_sync" || die "glance-manage db_sync failed (log: $LOGS/db-sync.log)"
   echo "$NOVA_VERSION" > "$DB/.synced"
 fi
 phase_end "config + DB sync" "$t"
