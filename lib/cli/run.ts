@@ -32,6 +32,9 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   const facts = await discoverFacts(target);
   const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
   log(`metaconform: profile ${config.profile.name}, target ${target.label}, results in ${config.resultsDir}`);
+  for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
+  const warnings = resolved.warnings ?? [];
+  for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
   if (resolved.snapshot) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(resolved.snapshot, null, 2)}\n`);
 
   let stopSuites: (() => Promise<void>) | undefined;
@@ -91,14 +94,16 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
     record.problems.push(`CLEANUP FAILED: the target was not left as found (${redactText(restoreProblem)}); the server's original metadata is saved in ${join(config.resultsDir, RESULT_FILES.snapshot)}`);
   }
   const summary = summarise(record, config.profile);
+  summary.warnings.push(...warnings);
   const text = formatSummary(summary, target.label);
   const runner = { maxRssKb: process.resourceUsage().maxRSS, requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0) };
-  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...summary }, null, 2)}\n`);
+  const authEnforced = target.authEnforced !== undefined ? { authEnforced: target.authEnforced } : {};
+  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...authEnforced, ...summary }, null, 2)}\n`);
   writeFileSync(join(config.resultsDir, RESULT_FILES.summaryText), `${text}\n`);
   writeCertification(config.resultsDir, {
     suiteVersion: suiteVersion(),
     profile: config.profile.name,
-    target: { host: new URL(target.root).host, kind: target.kind, ...(region ? { region } : {}), ...facts, notes: [] },
+    target: { host: new URL(target.root).host, kind: target.kind, ...(region ? { region } : {}), ...facts, notes: summary.warnings },
     startedAt,
     finishedAt: new Date().toISOString(),
     summary,

@@ -16,6 +16,7 @@ import { openSession } from '../auth/session.ts';
 import { renewerFor, tokenFor } from '../harness/tokens.ts';
 import { bootServer, deleteServer, newRunId } from './servers.ts';
 import { schemaErrors } from '../schemas.ts';
+import { probeAuthentication } from './probe.ts';
 
 /** A resolved target, with what the runner must undo when the run ends. */
 export interface ResolvedTarget {
@@ -25,6 +26,10 @@ export interface ResolvedTarget {
   /** The server's metadata before the run (endpoint targets), restored afterwards. */
   snapshot?: Metadata;
   reference?: ReferenceServer;
+  /** What probing the target told about it, one line each, for the run's output. */
+  notes?: string[];
+  /** Limits of the target the run must shout about (e.g. authentication not enforced); never change the verdict. */
+  warnings?: string[];
 }
 
 export interface EmbeddedOptions {
@@ -113,7 +118,10 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
   const body = json(ex);
   const errors = schemaErrors('metadata-collection', body);
   if (errors) throw new InfrastructureError(`cannot snapshot the server's metadata, its list response is not valid (${errors}): ${describeExchange(ex)}`);
-  return { target, snapshot: (body as { metadata: Metadata }).metadata, ...(created ? { created } : {}) };
+  const probe = await probeAuthentication(client);
+  if (probe.authEnforced !== undefined) target.authEnforced = probe.authEnforced;
+  const snapshot = (body as { metadata: Metadata }).metadata;
+  return { target, snapshot, ...(created ? { created } : {}), ...(probe.authEnforced === false ? { warnings: [probe.note] } : { notes: [probe.note] }) };
 }
 
 /** Deletes what the run created; returns a problem description or undefined. */

@@ -22,6 +22,11 @@ export interface Target {
   /** A server in a vm_state that forbids writes (e.g. ERROR), when one is available. */
   errorServerId?: string;
   imageId?: string;
+  /**
+   * Whether the target refuses requests without a token, as probed before the run (endpoint targets):
+   * false for e.g. Nova's noauth2 (401 behaviours cannot be observed); absent when not probed or unclear.
+   */
+  authEnforced?: boolean;
   profile: string;
   timeoutMs: number;
   /** Most requests in flight at once against this target (METACONFORM_CONCURRENCY). */

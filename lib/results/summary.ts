@@ -20,6 +20,8 @@ export interface Summary {
   behaviours: BehaviourResult[];
   counts: Record<BehaviourStatus, number>;
   problems: string[];
+  /** Facts about the target that limit what the run could observe (e.g. authentication not enforced); never change the verdict. */
+  warnings: string[];
   exitCode: number;
   verdict: string;
 }
@@ -57,7 +59,7 @@ export function summarise(record: RunRecord, profile: Profile, selected?: readon
     exitCode = EXIT.NO_VERDICT;
     verdict = 'NO VERDICT: no conformance test ran';
   }
-  return { profile: profile.name, behaviours, counts, problems: record.problems, exitCode, verdict };
+  return { profile: profile.name, behaviours, counts, problems: record.problems, warnings: [], exitCode, verdict };
 }
 
 /** The short human summary printed at the end of a run. */
@@ -78,6 +80,7 @@ export function formatSummary(summary: Summary, targetLabel: string): string {
   show('error', 'ERROR   ');
   show('not-applicable', 'N/A     ');
   for (const p of summary.problems) lines.push(`  PROBLEM  ${p}`.slice(0, 400));
+  for (const w of summary.warnings) lines.push(`  WARNING  ${w}`.slice(0, 400));
   if (c.failed) lines.push(`failed behaviour IDs: ${summary.behaviours.filter((b) => b.status === 'failed').map((b) => b.id).join(', ')}`);
   lines.push(`verdict: ${summary.verdict} (exit ${summary.exitCode})`);
   return lines.join('\n');
