@@ -17,6 +17,8 @@ export interface ResolvedTarget {
   target: Target;
   /** The server's metadata before the run (endpoint targets), restored afterwards. */
   snapshot?: Metadata;
+  /** The image's properties before the run (endpoint targets with an image), restored afterwards. */
+  imageSnapshot?: Metadata;
   reference?: ReferenceServer;
 }
 
@@ -67,7 +69,8 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
     timeoutMs: config.timeoutMs,
   };
   const base = bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const client = new MetadataClient(new HttpClient({ token: t.auth.token, timeoutMs: config.timeoutMs }), base, 'servers', t.serverId);
+  const http = new HttpClient({ token: t.auth.token, timeoutMs: config.timeoutMs });
+  const client = new MetadataClient(http, base, 'servers', t.serverId);
   const ex = await client.list();
   const status = ex.response.status;
   if (status === 401) throw new ConfigError(VARS.token, `was rejected by the target (401): ${describeExchange(ex)}`);
@@ -77,21 +80,49 @@ export async function connectEndpoint(config: RunConfig): Promise<ResolvedTarget
   const body = json(ex);
   const errors = schemaErrors('metadata-collection', body);
   if (errors) throw new InfrastructureError(`cannot snapshot the server's metadata, its list response is not valid (${errors}): ${describeExchange(ex)}`);
-  return { target, snapshot: (body as { metadata: Metadata }).metadata };
+  const imageSnapshot = t.imageId ? await snapshotImage(new MetadataClient(http, base, 'images', t.imageId), config) : undefined;
+  return { target, snapshot: (body as { metadata: Metadata }).metadata, ...(imageSnapshot ? { imageSnapshot } : {}) };
 }
 
-/** Puts the snapshot back (replace-all) and reads it back to check; returns a problem description or undefined. */
+/** Reads the image's properties through the proxy before the run; an unknown image is a configuration error. */
+async function snapshotImage(image: MetadataClient, config: RunConfig): Promise<Metadata> {
+  const ex = await image.list();
+  if (ex.response.status === 404) throw new ConfigError(VARS.imageId, `image '${image.id}' was not found through the image-metadata proxy (404): ${describeExchange(ex)}`);
+  if (!config.profile.success.read.includes(ex.response.status)) throw new InfrastructureError(`cannot read the image's properties before the run: ${describeExchange(ex)}`);
+  const body = json(ex);
+  const errors = schemaErrors('metadata-collection', body);
+  if (errors) throw new InfrastructureError(`cannot snapshot the image's properties, its list response is not valid (${errors}): ${describeExchange(ex)}`);
+  return (body as { metadata: Metadata }).metadata;
+}
+
+/**
+ * Puts the snapshots back (replace-all) and reads them back to check; returns a problem description or
+ * undefined. The image is restored only when the profile documents PUT on its collection (the image
+ * suites write to an image only after seeding it that way).
+ */
 export async function restoreSnapshot(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
-  if (!resolved.snapshot) return undefined;
   const { target } = resolved;
   const base = target.bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const client = new MetadataClient(new HttpClient({ token: target.token, timeoutMs: config.timeoutMs }), base, 'servers', target.serverId);
+  const http = new HttpClient({ token: target.token, timeoutMs: config.timeoutMs });
+  const problems: string[] = [];
+  if (resolved.snapshot) {
+    const problem = await restore(new MetadataClient(http, base, 'servers', target.serverId), resolved.snapshot, config, 'metadata');
+    if (problem) problems.push(problem);
+  }
+  if (resolved.imageSnapshot && target.imageId && config.profile.imageOperations.replaceAll) {
+    const problem = await restore(new MetadataClient(http, base, 'images', target.imageId), resolved.imageSnapshot, config, 'image properties');
+    if (problem) problems.push(`image ${target.imageId}: ${problem}; its original properties were ${JSON.stringify(resolved.imageSnapshot)}`);
+  }
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+async function restore(client: MetadataClient, snapshot: Metadata, config: RunConfig, what: string): Promise<string | undefined> {
   try {
-    const put = await client.replaceAll(resolved.snapshot);
+    const put = await client.replaceAll(snapshot);
     if (!config.profile.success.write.includes(put.response.status)) return `restore answered ${describeExchange(put)}`;
     const check = json(await client.list()) as { metadata?: Metadata } | undefined;
-    const same = JSON.stringify(Object.entries(check?.metadata ?? {}).sort()) === JSON.stringify(Object.entries(resolved.snapshot).sort());
-    return same ? undefined : 'the metadata read back after the restore differs from the snapshot';
+    const same = JSON.stringify(Object.entries(check?.metadata ?? {}).sort()) === JSON.stringify(Object.entries(snapshot).sort());
+    return same ? undefined : `the ${what} read back after the restore do not match the snapshot`;
   } catch (e) {
     return (e as Error).message;
   }
