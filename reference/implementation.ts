@@ -74,6 +74,8 @@ export interface Implementation {
   /** The image's new property set after replace-all and merge (Glance's view). */
   imageReplaceAll(current: Metadata, requested: Metadata): Metadata;
   imageMerge(current: Metadata, requested: Metadata): Metadata;
+  /** Body of a list of the image's properties. */
+  imageListBody(map: Metadata): unknown;
   /** Body of a merge on the image (Nova: the resulting property set). */
   imageMergeBody(requested: Metadata, stored: Metadata): unknown;
   /** Body of show and set item on the image. */
@@ -141,6 +143,7 @@ export function correctImplementation(profile: Profile): Implementation {
     imageProxyVersionedOnV2: false,
     imageReplaceAll: (_current, requested) => ({ ...requested }),
     imageMerge: (current, requested) => ({ ...current, ...requested }),
+    imageListBody: (map) => ({ metadata: map }),
     imageMergeBody: (_requested, stored) => ({ metadata: stored }),
     imageItemBody: (k, v) => ({ meta: { [k]: v } }),
     imageValidates: true,

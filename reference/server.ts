@@ -345,7 +345,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     };
     switch (op) {
       case 'list':
-        return send(ctx, status, impl.collectionBody(current));
+        return send(ctx, status, impl.imageListBody(current));
       case 'show': {
         const found = impl.lookup(current, key!);
         if (found === undefined) throw new Fault(impl.absentKeyStatus('show'), 'The resource could not be found.');
