@@ -14,6 +14,7 @@ export const huaweiEcs: Profile = {
     ...nova.keys,
     pattern: '^[a-zA-Z0-9-_:.]{1,255}$',
   },
+  imageOperations: { list: true, show: false, replaceAll: false, merge: false, setItem: false, deleteItem: false },
   requestId: {
     ...nova.requestId,
     headers: ['x-compute-request-id'],
@@ -23,6 +24,10 @@ export const huaweiEcs: Profile = {
       fact: 'keys.pattern',
       source: 'seeds/003_8e6c7d852b5ec2bf.txt: key "can contain letters in upper or lower cases, digits, hyphens (-), underscores (_), colons (:), and periods (.)" — no space (behaviours.md Q-SPACE)',
     },
+    ...(['show', 'replaceAll', 'merge', 'setItem', 'deleteItem'] as const).map((op) => ({
+      fact: `imageOperations.${op}`,
+      source: 'Huawei ECS API reference: the image-metadata proxy is "(Discarded)" and only its GET (query) is documented (behaviours.md Q-IMG-VENDOR)',
+    })),
     {
       fact: 'requestId.headers',
       source: 'behaviours.md Q-REQID: vendors document only X-Compute-Request-Id; X-Openstack-Request-Id is required for the nova profile only',

@@ -28,6 +28,14 @@ export const nova: Profile = {
     setItem: true,
     deleteItem: true,
   },
+  imageOperations: {
+    list: true,
+    show: true,
+    replaceAll: true,
+    merge: true,
+    setItem: true,
+    deleteItem: true,
+  },
   quota: { status: 403, fault: 'forbidden', defaultLimit: 128 },
   unsupportedMethod: [404, 405],
   requestId: {

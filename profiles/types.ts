@@ -3,6 +3,16 @@ import type { ApiVersion } from '../lib/config/endpoint.ts';
 /** Where a rule comes from: a seed document, upstream Nova (file:function) or a vendor document. */
 export type Source = string;
 
+/** The six metadata operations, each documented by the profile or not. */
+export interface Operations {
+  list: boolean;
+  show: boolean;
+  replaceAll: boolean;
+  merge: boolean;
+  setItem: boolean;
+  deleteItem: boolean;
+}
+
 /** A rule set the suite applies to a target. Data only: tests read it, they never branch on a profile name. */
 export interface Profile {
   name: string;
@@ -29,16 +39,14 @@ export interface Profile {
     delete: readonly number[];
   };
   /** Operations of the server-metadata API the target documents. */
-  operations: {
-    list: boolean;
-    show: boolean;
-    replaceAll: boolean;
-    merge: boolean;
-    setItem: boolean;
-    deleteItem: boolean;
-  };
+  operations: Operations;
+  /** Operations of the image-metadata proxy the target documents (Rackspace: no PUT on the collection). */
+  imageOperations: Operations;
   quota: {
-    /** Status of a write that would exceed the metadata item limit, and its fault name. */
+    /**
+     * Status of a write that would exceed the metadata item limit, and its fault name. The same for the
+     * image proxy (maxImageMeta) in every profile so far: Nova 403 forbidden for both, Rackspace 413 for both.
+     */
     status: number;
     fault: string;
     /**

@@ -69,6 +69,27 @@ export interface Implementation {
   // --- hooks added for protocol (headers, microversions, methods, routing) ---
 
   // --- hooks added for the image-metadata proxy ---
+  /** /v2 applies the microversion header to the image proxy (Nova: no, /v2 always behaves as 2.1). */
+  imageProxyVersionedOnV2: boolean;
+  /** The image's new property set after replace-all and merge (Glance's view). */
+  imageReplaceAll(current: Metadata, requested: Metadata): Metadata;
+  imageMerge(current: Metadata, requested: Metadata): Metadata;
+  /** Body of a list of the image's properties. */
+  imageListBody(map: Metadata): unknown;
+  /** Body of a merge on the image (Nova: the resulting property set). */
+  imageMergeBody(requested: Metadata, stored: Metadata): unknown;
+  /** Body of show and set item on the image. */
+  imageItemBody(key: string, value: string): unknown;
+  /** Whether request bodies on the image proxy are validated (Nova: the server-metadata schemas). */
+  imageValidates: boolean;
+  /** Whether PUT item checks the URI/body mismatch before looking the image up (Nova: yes). */
+  imageMismatchBeforeLookup: boolean;
+  /** Whether an unknown image is a 404 (otherwise it behaves as an image without properties). */
+  imageChecksExistence: boolean;
+  /** Whether DELETE of a property the image does not have is a 404. */
+  imageDeleteChecksKey: boolean;
+  /** Most properties an image may hold, given the `metadata_items` quota (maxImageMeta). */
+  imagePropertyLimit(quota: number): number;
 }
 
 export function codePoints(value: string): number {
@@ -119,5 +140,16 @@ export function correctImplementation(profile: Profile): Implementation {
     // --- protocol ---
 
     // --- image ---
+    imageProxyVersionedOnV2: false,
+    imageReplaceAll: (_current, requested) => ({ ...requested }),
+    imageMerge: (current, requested) => ({ ...current, ...requested }),
+    imageListBody: (map) => ({ metadata: map }),
+    imageMergeBody: (_requested, stored) => ({ metadata: stored }),
+    imageItemBody: (k, v) => ({ meta: { [k]: v } }),
+    imageValidates: true,
+    imageMismatchBeforeLookup: true,
+    imageChecksExistence: true,
+    imageDeleteChecksKey: true,
+    imagePropertyLimit: (quota) => quota,
   };
 }

@@ -14,6 +14,8 @@ export const MAX_BODY_BYTES = 114688;
 /** Content types Nova accepts on a request (nova/api/openstack/wsgi.py:Request.get_content_type). */
 const ACCEPTED_CONTENT_TYPES = new Set(['', 'text/plain', 'application/json', 'application/vnd.openstack.compute+json']);
 const HEX_PROJECT = /^[0-9a-f-]+$/;
+/** Glance core attributes the image proxy may write but that never show as properties (ground truth J19). */
+const GLANCE_CORE_ATTRIBUTES = new Set(['min_ram', 'min_disk']);
 
 export interface ReferenceOptions {
   profile: Profile;
@@ -301,8 +303,8 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     ctx.res.end();
   }
 
-  function validated(ctx: Ctx, body: unknown, kind: 'collection' | 'item'): Metadata {
-    const result = validateBody(impl, { body, kind, legacy: ctx.api === 'v2' });
+  function validated(ctx: Ctx, body: unknown, kind: 'collection' | 'item', rules: Implementation = impl): Metadata {
+    const result = validateBody(rules, { body, kind, legacy: ctx.api === 'v2' });
     if (!result.ok) throw new Fault(400, result.message);
     return result.map;
   }
@@ -372,52 +374,74 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     }
   }
 
+  /** The microversion the image proxy is judged at: /v2.1's; none on /v2 (it ignores the header) unless a mutant says so. */
+  function imageProxyVersion(ctx: Ctx): Version | undefined {
+    if (ctx.api === 'v2.1') return ctx.version;
+    if (!impl.imageProxyVersionedOnV2) return undefined;
+    try {
+      return requestedVersion(ctx.req.headers);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** nova/api/openstack/compute/image_metadata.py: version gate, schema, URI/body mismatch, then Glance. */
   function imageMetadata(ctx: Ctx, route: Extract<Route, { kind: 'image-meta' }>, body: unknown): void {
-    if (ctx.api === 'v2.1' && compareVersion(ctx.version, impl.maxImageProxyMicroversion) > 0) {
+    const version = imageProxyVersion(ctx);
+    if (version && compareVersion(version, impl.maxImageProxyMicroversion) > 0) {
       throw new Fault(404, 'The resource could not be found.');
     }
     const { op, key } = route;
-    const requested = op === 'replaceAll' || op === 'merge' ? validated(ctx, body, 'collection') : op === 'setItem' ? validated(ctx, body, 'item') : undefined;
-    if (op === 'setItem' && impl.checksUriBodyMismatch && Object.keys(requested!)[0] !== key) throw new Fault(400, 'Request body and URI mismatch');
-    const image = store.images.get(route.imageId);
+    const rules = impl.imageValidates ? impl : { ...impl, keyValid: () => true, valueTypeValid: () => true, valueLength: () => 0 };
+    const requested = op === 'replaceAll' || op === 'merge' ? validated(ctx, body, 'collection', rules) : op === 'setItem' ? validated(ctx, body, 'item', rules) : undefined;
+    const mismatch = op === 'setItem' && impl.checksUriBodyMismatch && Object.keys(requested!)[0] !== key;
+    if (mismatch && impl.imageMismatchBeforeLookup) throw new Fault(400, 'Request body and URI mismatch');
+    const image = store.images.get(route.imageId) ?? (impl.imageChecksExistence ? undefined : { id: route.imageId, properties: new Map<string, string>() });
     if (!image) throw new Fault(404, 'Image not found.');
+    if (mismatch) throw new Fault(400, 'Request body and URI mismatch');
     const current = Object.fromEntries(image.properties);
     const status = impl.successStatus(op, ctx.api);
-    const quotaMessage = 'Image metadata limit exceeded';
+    const checkImageQuota = (next: Metadata) => {
+      const count = Object.keys(next).length;
+      if (count > 0 && count > impl.imagePropertyLimit(quota)) throw new Fault(impl.profile.quota.status, 'Image metadata limit exceeded');
+    };
+    // Glance keeps its core attributes apart (J19: PUT item min_ram → 200, but it is no property afterwards)
+    const glanceView = (next: Metadata): Metadata => Object.fromEntries(Object.entries(next).filter(([k]) => !GLANCE_CORE_ATTRIBUTES.has(k)));
     const commit = (next: Metadata) => {
-      if (impl.persists) image.properties = new Map(Object.entries(next));
+      if (impl.persists) image.properties = new Map(Object.entries(glanceView(next)));
     };
     switch (op) {
       case 'list':
-        return send(ctx, status, impl.collectionBody(current));
+        return send(ctx, status, impl.imageListBody(current));
       case 'show': {
         const found = impl.lookup(current, key!);
         if (found === undefined) throw new Fault(impl.absentKeyStatus('show'), 'The resource could not be found.');
-        return send(ctx, status, impl.itemBody(found, current[found]!));
+        return send(ctx, status, impl.imageItemBody(found, current[found]!));
       }
       case 'replaceAll': {
-        const next = impl.replaceAll(current, requested!);
-        checkQuota(next, quotaMessage);
+        // update_all counts the request map
+        checkImageQuota(requested!);
+        const next = impl.imageReplaceAll(current, requested!);
         commit(next);
         return send(ctx, status, impl.replaceBody(requested!, next));
       }
       case 'merge': {
-        const next = impl.merge(current, requested!);
-        checkQuota(next, quotaMessage);
+        const next = impl.imageMerge(current, requested!);
+        checkImageQuota(next);
         commit(next);
-        return send(ctx, status, impl.mergeBody(requested!, next));
+        return send(ctx, status, impl.imageMergeBody(requested!, glanceView(next)));
       }
       case 'setItem': {
         const [bodyKey, value] = Object.entries(requested!)[0]!;
         const next = impl.setItem(current, key!, value);
-        checkQuota(next, quotaMessage);
+        checkImageQuota(next);
         commit(next);
-        return send(ctx, status, impl.itemBody(bodyKey, value));
+        return send(ctx, status, impl.imageItemBody(bodyKey, value));
       }
       case 'deleteItem': {
         const found = impl.lookup(current, key!);
-        if (found === undefined) throw new Fault(impl.absentKeyStatus('deleteItem'), 'Invalid metadata key');
-        commit(impl.deleteItem(current, found));
+        if (found === undefined && impl.imageDeleteChecksKey) throw new Fault(impl.absentKeyStatus('deleteItem'), 'Invalid metadata key');
+        commit(impl.deleteItem(current, found ?? key!));
         return send(ctx, status, undefined);
       }
     }

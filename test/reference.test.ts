@@ -162,3 +162,145 @@ describe('reference implementation models Nova 26.2.2', () => {
     expect((await call('GET', I.replace('/v2.1/', '/v2/'), { headers: { 'OpenStack-API-Version': 'compute 2.39' } })).status).toBe(200);
   });
 });
+
+/**
+ * Image-metadata proxy (ground-truth section J: image properties reset to {"a": "1", "b": "2"} before each case).
+ * Not modelled: J32a/J32/J33 (the /images/{id} show proxy is not a metadata route), J34 (a second project's token).
+ */
+describe('reference image proxy models Nova 26.2.2 (J cases)', () => {
+  const I = (base = '/v2.1') => `${base}/{p}/images/${imageId}/metadata`;
+  const UNKNOWN = '/v2.1/{p}/images/00000000-dead-beef-0000-000000000000/metadata';
+  const at = (version: string) => ({ 'OpenStack-API-Version': `compute ${version}` });
+  const reset = () => call('PUT', I(), { json: { metadata: { a: '1', b: '2' } } });
+  const listed = async (base = '/v2.1') => (await call('GET', I(base))).json;
+  const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${String(i).padStart(3, '0')}`, 'v']));
+
+  test.each(['/v2.1', '/v2'])('J1-J3 list, show, show unknown key (%s)', async (base) => {
+    await reset();
+    expect(await listed(base)).toEqual({ metadata: { a: '1', b: '2' } });
+    expect((await call('GET', `${I(base)}/a`)).json).toEqual({ meta: { a: '1' } });
+    const absent = await call('GET', `${I(base)}/nokey`);
+    expect([absent.status, absent.json]).toEqual([404, { itemNotFound: { code: 404, message: 'The resource could not be found.' } }]);
+  });
+
+  test.each(['/v2.1', '/v2'])('J4/J5/J6 replace-all echoes, merge answers the resulting set, set item echoes (%s)', async (base) => {
+    await reset();
+    const put = await call('PUT', I(base), { json: { metadata: { c: '3' } } });
+    expect([put.status, put.json, await listed(base)]).toEqual([200, { metadata: { c: '3' } }, { metadata: { c: '3' } }]);
+    await reset();
+    const post = await call('POST', I(base), { json: { metadata: { b: '22', d: '4' } } });
+    expect([post.status, post.json, await listed(base)]).toEqual([200, { metadata: { a: '1', b: '22', d: '4' } }, { metadata: { a: '1', b: '22', d: '4' } }]);
+    await reset();
+    const item = await call('PUT', `${I(base)}/e`, { json: { meta: { e: '5' } } });
+    expect([item.status, item.json, await listed(base)]).toEqual([200, { meta: { e: '5' } }, { metadata: { a: '1', b: '2', e: '5' } }]);
+  });
+
+  test('J7/J8/J9 PUT item: mismatch, two keys, wrong envelope → 400', async () => {
+    await reset();
+    expect((await call('PUT', `${I()}/e`, { json: { meta: { f: '6' } } })).json).toEqual({ badRequest: { code: 400, message: 'Request body and URI mismatch' } });
+    expect((await call('PUT', `${I()}/e`, { json: { meta: { e: '5', g: '7' } } })).status).toBe(400);
+    expect((await call('PUT', `${I()}/e`, { json: { metadata: { e: '5' } } })).json).toEqual({ badRequest: { code: 400, message: "'meta' is a required property" } });
+  });
+
+  test('IM-SET-002 the mismatch is checked before the image lookup (unknown image + mismatch → 400)', async () => {
+    expect((await call('PUT', `${UNKNOWN}/e`, { json: { meta: { f: '6' } } })).json).toEqual({ badRequest: { code: 400, message: 'Request body and URI mismatch' } });
+    expect((await call('PUT', `${UNKNOWN}/e`, { json: { meta: { e: '6' } } })).status).toBe(404);
+  });
+
+  test('J10/J11 DELETE item → 204 empty; unknown key → 404 "Invalid metadata key"', async () => {
+    await reset();
+    const del = await call('DELETE', `${I()}/a`);
+    expect([del.status, del.text, await listed()]).toEqual([204, '', { metadata: { b: '2' } }]);
+    const absent = await call('DELETE', `${I()}/nokey`);
+    expect([absent.status, absent.json]).toEqual([404, { itemNotFound: { code: 404, message: 'Invalid metadata key' } }]);
+  });
+
+  test('J12/J13 unknown image → 404 "Image not found." on every operation', async () => {
+    const notFound = { itemNotFound: { code: 404, message: 'Image not found.' } };
+    for (const [method, path, json] of [
+      ['GET', UNKNOWN],
+      ['GET', `${UNKNOWN}/a`],
+      ['PUT', UNKNOWN, { metadata: { a: '1' } }],
+      ['POST', UNKNOWN, { metadata: { a: '1' } }],
+      ['PUT', `${UNKNOWN}/a`, { meta: { a: '1' } }],
+      ['DELETE', `${UNKNOWN}/a`],
+    ] as const) {
+      const r = await call(method, path, json ? { json } : {});
+      expect([r.status, r.json], `${method} ${path}`).toEqual([404, notFound]);
+    }
+  });
+
+  test.each([
+    ['J14 integer value', { k: 1 }],
+    ['J15 key of 256 chars', { ['k'.repeat(256)]: 'v' }],
+    ['J16 value of 256 chars', { k: 'v'.repeat(256) }],
+    ['J20 key with slash', { 'a/b': 'v' }],
+  ])('%s → 400 on /v2.1 and /v2, nothing changed', async (_name, metadata) => {
+    await reset();
+    for (const base of ['/v2.1', '/v2']) {
+      expect((await call('POST', I(base), { json: { metadata } })).status, base).toBe(400);
+      expect(await listed(base)).toEqual({ metadata: { a: '1', b: '2' } });
+    }
+  });
+
+  test('J17/J18 quota: PUT of 128 properties accepted, 129 → 403 "Image metadata limit exceeded"', async () => {
+    expect((await call('PUT', I(), { json: { metadata: many(128) } })).status).toBe(200);
+    const over = await call('PUT', I('/v2'), { json: { metadata: many(129) } });
+    expect([over.status, over.json]).toEqual([403, { forbidden: { code: 403, message: 'Image metadata limit exceeded' } }]);
+    expect(Object.keys((await listed() as { metadata: object }).metadata).length).toBe(128);
+    // POST and PUT item count the resulting set; overwriting a property at the limit is accepted
+    expect((await call('POST', I(), { json: { metadata: { extra: 'v' } } })).status).toBe(403);
+    expect((await call('PUT', `${I()}/extra`, { json: { meta: { extra: 'v' } } })).status).toBe(403);
+    expect((await call('PUT', `${I()}/k000`, { json: { meta: { k000: 'w' } } })).status).toBe(200);
+  });
+
+  test('J19 PUT item for the Glance core attribute min_ram → 200 echo, but it is no property afterwards', async () => {
+    await reset();
+    const r = await call('PUT', `${I()}/min_ram`, { json: { meta: { min_ram: '5' } } });
+    expect([r.status, r.json, await listed()]).toEqual([200, { meta: { min_ram: '5' } }, { metadata: { a: '1', b: '2' } }]);
+  });
+
+  test('J21/J22/J23 project mismatch 400, body not JSON 400, DELETE on the collection is a route miss', async () => {
+    const other = `/v2.1/0a1b2c3d4e5f40718293a4b5c6d7e8f9/images/${imageId}/metadata`;
+    expect((await call('GET', other)).text).toContain('Malformed request URL');
+    expect((await call('POST', I(), { body: 'nope', headers: { 'Content-Type': 'application/json' } })).json).toEqual({ badRequest: { code: 400, message: 'Malformed request body' } });
+    const miss = await call('DELETE', I());
+    expect([miss.status, miss.headers.get('openstack-api-version')]).toEqual([404, null]);
+  });
+
+  test('J24-J30 every operation is served at 2.38 and 404 at 2.39 on /v2.1; /v2 ignores the header', async () => {
+    const gone = { itemNotFound: { code: 404, message: 'The resource could not be found.' } };
+    const calls = [
+      ['GET', ''],
+      ['GET', '/a'],
+      ['POST', '', { metadata: { c: '3' } }],
+      ['PUT', '', { metadata: { c: '3' } }],
+      ['PUT', '/a', { meta: { a: '3' } }],
+      ['DELETE', '/a'],
+    ] as const;
+    for (const [method, suffix, json] of calls) {
+      await reset();
+      const removed = await call(method, `${I()}${suffix}`, { headers: at('2.39'), ...(json ? { json } : {}) });
+      expect([removed.status, removed.json, removed.headers.get('openstack-api-version')], `${method} ${suffix} at 2.39`).toEqual([404, gone, 'compute 2.39']);
+      expect(await listed(), `${method} ${suffix} at 2.39 changed nothing`).toEqual({ metadata: { a: '1', b: '2' } });
+      expect((await call(method, `${I()}${suffix}`, { headers: at('latest'), ...(json ? { json } : {}) })).status, `${method} ${suffix} at latest`).toBe(404);
+      const served = await call(method, `${I()}${suffix}`, { headers: at('2.38'), ...(json ? { json } : {}) });
+      expect(served.status, `${method} ${suffix} at 2.38`).toBeLessThan(300);
+      await reset();
+      const v2 = await call(method, `${I('/v2')}${suffix}`, { headers: at('2.39'), ...(json ? { json } : {}) });
+      expect(v2.status, `${method} ${suffix} on /v2 with 2.39`).toBeLessThan(300);
+    }
+  });
+
+  test('IM-VER-001 at 2.39 schema validation is not reached (invalid body → 404), JSON syntax still is (→ 400)', async () => {
+    expect((await call('PUT', I(), { headers: at('2.39'), json: { meta: 'nonsense' } })).status).toBe(404);
+    expect((await call('PUT', I(), { headers: at('2.39'), body: '{' })).json).toEqual({ badRequest: { code: 400, message: 'Malformed request body' } });
+  });
+
+  test('J31 unknown image at 2.39: the removed route answers first on /v2.1, the image lookup on /v2', async () => {
+    const r = await call('GET', UNKNOWN, { headers: at('2.39') });
+    expect([r.status, r.json]).toEqual([404, { itemNotFound: { code: 404, message: 'The resource could not be found.' } }]);
+    const v2 = await call('GET', UNKNOWN.replace('/v2.1/', '/v2/'), { headers: at('2.39') });
+    expect([v2.status, v2.json]).toEqual([404, { itemNotFound: { code: 404, message: 'Image not found.' } }]);
+  });
+});

@@ -25,6 +25,8 @@ export interface ResolvedTarget {
   created?: { servers: string[]; timeoutSeconds: number };
   /** The server's metadata before the run (endpoint targets), restored afterwards. */
   snapshot?: Metadata;
+  /** The image's properties before the run (endpoint targets with an image), restored afterwards. */
+  imageSnapshot?: Metadata;
   reference?: ReferenceServer;
   /** What probing the target told about it, one line each, for the run's output. */
   notes?: string[];
@@ -121,7 +123,14 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
   const probe = await probeAuthentication(client);
   if (probe.authEnforced !== undefined) target.authEnforced = probe.authEnforced;
   const snapshot = (body as { metadata: Metadata }).metadata;
-  return { target, snapshot, ...(created ? { created } : {}), ...(probe.authEnforced === false ? { warnings: [probe.note] } : { notes: [probe.note] }) };
+  const imageSnapshot = t.imageId ? await snapshotImage(new MetadataClient(http, base, 'images', t.imageId), config) : undefined;
+  return {
+    target,
+    snapshot,
+    ...(imageSnapshot ? { imageSnapshot } : {}),
+    ...(created ? { created } : {}),
+    ...(probe.authEnforced === false ? { warnings: [probe.note] } : { notes: [probe.note] }),
+  };
 }
 
 /** Deletes what the run created; returns a problem description or undefined. */
@@ -142,18 +151,45 @@ function runnerHttp(target: Target, config: RunConfig): HttpClient {
   return new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), timeoutMs: config.timeoutMs });
 }
 
-/** Puts the snapshot back (replace-all) and reads it back to check; returns a problem description or undefined. */
+/** Reads the image's properties through the proxy before the run; an unknown image is a configuration error. */
+async function snapshotImage(image: MetadataClient, config: RunConfig): Promise<Metadata> {
+  const ex = await image.list();
+  if (ex.response.status === 404) throw new ConfigError(VARS.imageId, `image '${image.id}' was not found through the image-metadata proxy (404): ${describeExchange(ex)}`);
+  if (!config.profile.success.read.includes(ex.response.status)) throw new InfrastructureError(`cannot read the image's properties before the run: ${describeExchange(ex)}`);
+  const body = json(ex);
+  const errors = schemaErrors('metadata-collection', body);
+  if (errors) throw new InfrastructureError(`cannot snapshot the image's properties, its list response is not valid (${errors}): ${describeExchange(ex)}`);
+  return (body as { metadata: Metadata }).metadata;
+}
+
+/**
+ * Puts the snapshots back (replace-all) and reads them back to check; returns a problem description or
+ * undefined. The image is restored only when the profile documents PUT on its collection (the image
+ * suites write to an image only after seeding it that way).
+ */
 export async function restoreSnapshot(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
-  if (!resolved.snapshot) return undefined;
   const { target } = resolved;
   const base = target.bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const client = new MetadataClient(runnerHttp(target, config), base, 'servers', target.serverId);
+  const http = runnerHttp(target, config);
+  const problems: string[] = [];
+  if (resolved.snapshot) {
+    const problem = await restore(new MetadataClient(http, base, 'servers', target.serverId), resolved.snapshot, config, 'metadata');
+    if (problem) problems.push(problem);
+  }
+  if (resolved.imageSnapshot && target.imageId && config.profile.imageOperations.replaceAll) {
+    const problem = await restore(new MetadataClient(http, base, 'images', target.imageId), resolved.imageSnapshot, config, 'image properties');
+    if (problem) problems.push(`image ${target.imageId}: ${problem}; its original properties were ${JSON.stringify(resolved.imageSnapshot)}`);
+  }
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+async function restore(client: MetadataClient, snapshot: Metadata, config: RunConfig, what: string): Promise<string | undefined> {
   try {
-    const put = await client.replaceAll(resolved.snapshot);
+    const put = await client.replaceAll(snapshot);
     if (!config.profile.success.write.includes(put.response.status)) return `restore answered ${describeExchange(put)}`;
     const check = json(await client.list()) as { metadata?: Metadata } | undefined;
-    const same = JSON.stringify(Object.entries(check?.metadata ?? {}).sort()) === JSON.stringify(Object.entries(resolved.snapshot).sort());
-    return same ? undefined : 'the metadata read back after the restore differs from the snapshot';
+    const same = JSON.stringify(Object.entries(check?.metadata ?? {}).sort()) === JSON.stringify(Object.entries(snapshot).sort());
+    return same ? undefined : `the ${what} read back after the restore do not match the snapshot`;
   } catch (e) {
     return (e as Error).message;
   }

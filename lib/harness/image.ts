@@ -1,0 +1,54 @@
+import type { Operations } from '../../profiles/types.ts';
+import type { MetadataClient } from '../clients/metadata-client.ts';
+import type { ApiVersion } from '../config/endpoint.ts';
+import { VARS } from '../config/variables.ts';
+import type { SendOptions } from '../http/client.ts';
+import type { Exchange } from '../http/exchange.ts';
+import type { ConformanceContext } from './conformance.ts';
+
+export type ImageOperation = keyof Operations;
+
+/** Every image-metadata operation, in an order that keeps a seeded image addressable (reads first, deletes last). */
+export const IMAGE_OPERATIONS: readonly ImageOperation[] = ['list', 'show', 'merge', 'setItem', 'deleteItem', 'replaceAll'];
+
+/**
+ * The configured image's metadata client for an image test (on the test's base unless `api` is given).
+ * The test is not applicable when no image is configured, or when the profile does not document one of
+ * the operations it needs for images (`profile.imageOperations`).
+ */
+export function imageClient(ctx: ConformanceContext, requires: readonly ImageOperation[], api: ApiVersion = ctx.api): MetadataClient {
+  const client = ctx.imageOn(api);
+  if (!client) return ctx.notApplicable(`${VARS.imageId} is not set`);
+  const missing = requires.filter((op) => !ctx.profile.imageOperations[op]);
+  if (missing.length) ctx.notApplicable(`profile '${ctx.profile.name}' does not document ${missing.join(', ')} for images`);
+  return client;
+}
+
+/** The starting properties of the operation-wide image checks (IM-LIST-002, IM-VER-001). */
+export const IMAGE_SEED: Readonly<Record<string, string>> = { a: '1', b: '2' };
+
+/**
+ * One well-formed call of an image operation, valid on an image seeded with IMAGE_SEED; called in the order
+ * of IMAGE_OPERATIONS, the calls leave such an image as they found it.
+ */
+export function callImage(client: MetadataClient, op: ImageOperation, opts?: SendOptions): Promise<Exchange> {
+  switch (op) {
+    case 'list':
+      return client.list(opts);
+    case 'show':
+      return client.show('a', opts);
+    case 'merge':
+      return client.merge({ c: '3' }, opts);
+    case 'setItem':
+      return client.setItem('a', '9', opts);
+    case 'deleteItem':
+      return client.deleteItem('b', opts);
+    case 'replaceAll':
+      return client.replaceAll({ ...IMAGE_SEED }, opts);
+  }
+}
+
+/** The image operations the profile documents, in the order of IMAGE_OPERATIONS. */
+export function documentedImageOperations(ctx: ConformanceContext): ImageOperation[] {
+  return IMAGE_OPERATIONS.filter((op) => ctx.profile.imageOperations[op]);
+}
