@@ -177,7 +177,10 @@ export async function restoreSnapshot(resolved: ResolvedTarget, config: RunConfi
     if (problem) problems.push(problem);
   }
   if (resolved.imageSnapshot && target.imageId && config.profile.imageOperations.replaceAll) {
-    const problem = await restore(new MetadataClient(http, base, 'images', target.imageId), resolved.imageSnapshot, config, 'image properties');
+    // through the empty set, as the image suites seed (see seedImage in lib/harness/image.ts)
+    const image = new MetadataClient(http, base, 'images', target.imageId);
+    const cleared = await image.replaceAll({}).catch((e: Error) => e);
+    const problem = cleared instanceof Error ? cleared.message : await restore(image, resolved.imageSnapshot, config, 'image properties');
     if (problem) problems.push(`image ${target.imageId}: ${problem}; its original properties were ${JSON.stringify(resolved.imageSnapshot)}`);
   }
   return problems.length ? problems.join('; ') : undefined;

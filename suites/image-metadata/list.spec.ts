@@ -1,12 +1,12 @@
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectFault, expectSameMap } from '../../lib/harness/expect.ts';
-import { seed, unknownId } from '../../lib/harness/fixtures.ts';
-import { callImage, documentedImageOperations, imageClient } from '../../lib/harness/image.ts';
+import { unknownId } from '../../lib/harness/fixtures.ts';
+import { callImage, documentedImageOperations, imageClient, seedImage } from '../../lib/harness/image.ts';
 
 conformance('IM-LIST-001', 'GET on the image collection answers {"metadata": …} with exactly its properties', async (ctx) => {
   const image = imageClient(ctx, ['list', 'replaceAll']);
   const properties = { alpha: '1', beta: 'two words' };
-  await seed(ctx, properties, image);
+  await seedImage(ctx, properties, image);
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), properties, 'image properties listed');
 });
 

@@ -1,8 +1,7 @@
 import type { MetadataClient } from '../../lib/clients/metadata-client.ts';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectFault, expectSameMap, expectStatus } from '../../lib/harness/expect.ts';
-import { seed } from '../../lib/harness/fixtures.ts';
-import { callImage, documentedImageOperations, IMAGE_SEED, imageClient, type ImageOperation } from '../../lib/harness/image.ts';
+import { callImage, documentedImageOperations, IMAGE_SEED, imageClient, seedImage, type ImageOperation } from '../../lib/harness/image.ts';
 import { atLeast, computeVersion, maxMicroversion, type Microversion } from '../../lib/harness/microversions.ts';
 import type { Exchange } from '../../lib/http/exchange.ts';
 
@@ -24,7 +23,7 @@ async function eachOperation(ctx: ConformanceContext, image: MetadataClient, ver
 
 conformance('IM-VER-001', 'on /v2.1 image operations are served at 2.38 and 404 from 2.39 (and latest); /v2 ignores the header', async (ctx) => {
   const image = imageClient(ctx, ['replaceAll', 'list']);
-  await seed(ctx, IMAGE_SEED, image);
+  await seedImage(ctx, IMAGE_SEED, image);
   if (ctx.api === 'v2') {
     // the legacy base has no microversions: the proxy stays whatever the header says
     await eachOperation(ctx, image, FIRST_WITHOUT_PROXY.join('.'), async (op, send) => expectStatus(await send(), successStatuses(ctx, op)));

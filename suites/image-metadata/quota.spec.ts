@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectFault, expectItem, expectSameMap } from '../../lib/harness/expect.ts';
-import { seed } from '../../lib/harness/fixtures.ts';
-import { imageClient } from '../../lib/harness/image.ts';
+import { imageClient, seedImage } from '../../lib/harness/image.ts';
 import { absoluteLimit } from '../../lib/harness/limits.ts';
 import type { Exchange } from '../../lib/http/exchange.ts';
 
@@ -20,7 +19,7 @@ conformance('IM-QUOTA-001', 'exactly maxImageMeta image properties are accepted;
   const image = imageClient(ctx, ['replaceAll', 'list']);
   const limit = await absoluteLimit(ctx, 'maxImageMeta');
   if (limit === undefined) return ctx.notApplicable('the target states no maxImageMeta limit in GET /limits (absent or -1)');
-  await seed(ctx, {}, image);
+  await seedImage(ctx, {}, image);
   const atLimit = properties(limit);
   await ctx.step(`PUT ${limit} properties (the limit)`, async () => {
     expectCollection(await image.replaceAll(atLimit), ctx.profile.success.write);

@@ -1,12 +1,12 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectFault, expectItem, expectSameMap } from '../../lib/harness/expect.ts';
-import { seed, unknownId } from '../../lib/harness/fixtures.ts';
-import { imageClient } from '../../lib/harness/image.ts';
+import { unknownId } from '../../lib/harness/fixtures.ts';
+import { imageClient, seedImage } from '../../lib/harness/image.ts';
 
 conformance('IM-SET-001', 'PUT on an image item creates or overwrites that property, answers {"meta": …} as sent and keeps the others', async (ctx) => {
   const image = imageClient(ctx, ['setItem', 'replaceAll', 'list']);
-  await seed(ctx, { existing: 'old', other: 'same' }, image);
+  await seedImage(ctx, { existing: 'old', other: 'same' }, image);
   await ctx.step('PUT item fresh (a new key)', async () => {
     expect(expectItem(await image.setItem('fresh', '5'), ctx.profile.success.write), 'new key echoed').toEqual(['fresh', '5']);
   });
@@ -18,7 +18,7 @@ conformance('IM-SET-001', 'PUT on an image item creates or overwrites that prope
 
 conformance('IM-SET-002', 'PUT on an image item whose body key differs from the URL key answers 400, also for an unknown image, and changes nothing', async (ctx) => {
   const image = imageClient(ctx, ['setItem', 'replaceAll', 'list']);
-  await seed(ctx, { e: '1' }, image);
+  await seedImage(ctx, { e: '1' }, image);
   await ctx.step('PUT item e with body key f', async () => {
     expectFault(await image.raw('PUT', 'e', { json: { meta: { f: '6' } } }), 400);
   });

@@ -1,12 +1,11 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectFault, expectItem } from '../../lib/harness/expect.ts';
-import { seed } from '../../lib/harness/fixtures.ts';
-import { imageClient } from '../../lib/harness/image.ts';
+import { imageClient, seedImage } from '../../lib/harness/image.ts';
 
 conformance('IM-SHOW-001', 'GET on an image item answers {"meta": {key: value}}; a key the image does not have is 404', async (ctx) => {
   const image = imageClient(ctx, ['show', 'replaceAll']);
-  await seed(ctx, { wanted: 'yes', other: 'no' }, image);
+  await seedImage(ctx, { wanted: 'yes', other: 'no' }, image);
   await ctx.step('GET item wanted', async () => {
     expect(expectItem(await image.show('wanted'), ctx.profile.success.read), 'item shown').toEqual(['wanted', 'yes']);
   });

@@ -1,7 +1,6 @@
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectFault, expectSameMap } from '../../lib/harness/expect.ts';
-import { seed } from '../../lib/harness/fixtures.ts';
-import { imageClient, type ImageOperation } from '../../lib/harness/image.ts';
+import { imageClient, seedImage, type ImageOperation } from '../../lib/harness/image.ts';
 import { keyRegExp } from '../../profiles/index.ts';
 
 /** Representative invalid requests (the full key/value matrix is checked on server metadata). */
@@ -20,7 +19,7 @@ conformance('IM-VAL-001', 'a bad key, a too-long value or a non-string value ans
   ];
   const documented = cases.filter((c) => ctx.profile.imageOperations[c.op]);
   const seeded = { a: '1', b: '2' };
-  await seed(ctx, seeded, image);
+  await seedImage(ctx, seeded, image);
   for (const c of documented) {
     await ctx.step(c.what, async () => {
       expectFault(await image.raw(c.method, c.key, { json: c.json }), 400);
