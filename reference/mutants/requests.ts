@@ -106,4 +106,111 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
     violates: ['SM-VAL-004'],
     patch: () => ({ storedValue: (v) => v.normalize('NFC') }),
   },
+
+  // --- item URLs ---
+  'url-format-suffix-stripped': {
+    description: 'a ".json"/".xml" suffix of the item URL is taken as a format and stripped ("a.json" addresses "a")',
+    violates: ['SM-URL-005'],
+    patch: (c) => ({ urlKey: (segment) => c.urlKey(segment.replace(/\.(json|xml)$/, '')) }),
+  },
+  'url-key-not-decoded': {
+    description: 'the item URL key is used percent-encoded ("a b" is looked up as "a%20b")',
+    violates: ['SM-URL-005'],
+    patch: (c) => ({ urlKey: (segment) => c.urlKey(encodeURIComponent(segment)) }),
+  },
+  'uri-body-mismatch-accepted': {
+    description: 'PUT item does not compare the body key with the URL key',
+    violates: ['SM-SET-003'],
+    patch: () => ({ checksUriBodyMismatch: false }),
+  },
+
+  // --- envelopes and bodies ---
+  'item-put-wants-metadata': {
+    description: 'PUT item reads the "metadata" envelope instead of "meta"',
+    violates: ['SM-ENV-001', 'SM-BODY-005'],
+    patch: (c) => ({ acceptedEnvelopes: () => c.acceptedEnvelopes('collection') }),
+  },
+  'collection-accepts-meta': {
+    description: 'PUT/POST on the collection also accept the "meta" envelope',
+    violates: ['SM-BODY-005'],
+    patch: (c) => ({ acceptedEnvelopes: (kind) => (kind === 'collection' ? [...c.acceptedEnvelopes(kind), 'meta'] : c.acceptedEnvelopes(kind)) }),
+  },
+  'item-two-properties-accepted': {
+    description: 'PUT item accepts a "meta" with two items (maxProperties 2)',
+    violates: ['SM-SET-004'],
+    patch: () => ({ maxItemProperties: 2 }),
+  },
+  'extra-member-accepted-v2.1': {
+    description: '/v2.1 drops extra top-level members like /v2 instead of rejecting them',
+    violates: ['SM-BODY-006'],
+    patch: () => ({ strictDropsExtraMembers: true }),
+  },
+  'extra-member-rejected-v2': {
+    description: '/v2 rejects extra top-level members like /v2.1 instead of dropping them',
+    violates: ['SM-BODY-006'],
+    patch: () => ({ legacyDropsExtraMembers: false }),
+  },
+  'malformed-json-500': {
+    description: 'a body that does not parse escapes as an unexpected error (500)',
+    violates: ['SM-BODY-002'],
+    patch: () => ({ malformedBodyStatus: 500 }),
+  },
+  'json-trailing-commas-tolerated': {
+    description: 'a lenient JSON parser accepts trailing commas',
+    violates: ['SM-BODY-002'],
+    patch: (c) => ({ parseJson: (text) => c.parseJson(text.replace(/,\s*([}\]])/g, '$1')) }),
+  },
+  'empty-body-as-empty-map': {
+    description: 'an empty PUT/POST body is taken as {"metadata": {}} (POST is a no-op, PUT clears everything)',
+    violates: ['SM-BODY-003'],
+    patch: (c) => ({ emptyBody: (kind) => (kind === 'collection' ? { metadata: {} } : c.emptyBody(kind)) }),
+  },
+  'array-body-unwrapped': {
+    description: 'a top-level JSON array of one element is taken as that element',
+    violates: ['SM-BODY-004'],
+    patch: (c) => ({
+      parseJson: (text) => {
+        const parsed = c.parseJson(text);
+        return Array.isArray(parsed) && parsed.length === 1 ? (parsed[0] as unknown) : parsed;
+      },
+    }),
+  },
+  'bodies-read-on-every-method': {
+    description: 'GET and DELETE bodies are parsed too (a malformed one is 400)',
+    violates: ['SM-BODY-009'],
+    patch: () => ({ methodsWithBody: ['GET', 'PUT', 'POST', 'DELETE'] }),
+  },
+
+  // --- content types ---
+  'xml-content-type-accepted': {
+    description: 'any request Content-Type is accepted (no 415)',
+    violates: ['SM-BODY-001'],
+    patch: () => ({ acceptsContentType: () => true }),
+  },
+  'content-type-checked-on-writes-only': {
+    description: 'the 415 gate applies to PUT/POST only; GET and DELETE with application/xml succeed',
+    violates: ['SM-BODY-001'],
+    patch: (c) => ({ acceptsContentType: (type, method) => method === 'GET' || method === 'DELETE' || c.acceptsContentType(type, method) }),
+  },
+  'text-plain-rejected': {
+    description: 'a JSON body sent as text/plain is refused with 415 (only JSON media types or none are accepted)',
+    violates: ['SM-BODY-001'],
+    patch: (c) => ({ acceptsContentType: (type, method) => type !== 'text/plain' && c.acceptsContentType(type, method) }),
+  },
+
+  // --- list ---
+  'list-paginated': {
+    description: 'GET collection honours ?limit and ?marker (paginates the map)',
+    violates: ['SM-LIST-003'],
+    patch: () => ({
+      listView: (map, query) => {
+        let keys = Object.keys(map).sort();
+        const marker = query.get('marker');
+        if (marker !== null) keys = keys.filter((k) => k > marker);
+        const limit = query.get('limit');
+        if (limit !== null) keys = keys.slice(0, Number(limit));
+        return Object.fromEntries(keys.map((k) => [k, map[k]!]));
+      },
+    }),
+  },
 };
