@@ -2,12 +2,13 @@ import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectItem, expectSameMap } from '../../lib/harness/expect.ts';
 import { currentMetadata, expectRefused, seed } from '../../lib/harness/fixtures.ts';
+import { keyRegExp } from '../../profiles/index.ts';
 
 /** Keys whose item URLs need percent-encoding or look like a path with a format suffix. */
 const URL_KEYS = ['a b', 'a:b', 'a.b', 'a.json', 'a.xml', 'Az09-_:. x'] as const;
 
 conformance('SM-URL-005', 'keys with space, ":", "." and ".json" are set and read through item URLs exactly', async (ctx) => {
-  const pattern = new RegExp(ctx.profile.keys.pattern);
+  const pattern = keyRegExp(ctx.profile);
   const keys = URL_KEYS.filter((k) => pattern.test(k));
   const expected: Record<string, string> = { a: 'plain' };
   await seed(ctx, expected);

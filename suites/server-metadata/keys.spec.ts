@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectFault, expectItem, expectSameMap } from '../../lib/harness/expect.ts';
 import { currentMetadata, expectRefused, seed } from '../../lib/harness/fixtures.ts';
+import { keyRegExp } from '../../profiles/index.ts';
 
 /** One key per character class; whether each is valid is decided by the profile's key pattern, never here. */
 const KEY_CLASSES: readonly (readonly [string, string])[] = [
@@ -27,7 +28,7 @@ const SPACE_KEYS = ['a b', ' ', 'a ', ' a', 'a  b'] as const;
 const NON_ASCII_KEYS = ['ключ', 'é', 'clé', '键', '😀', 'Ａ'] as const;
 
 function keyAllowed(ctx: ConformanceContext, key: string): boolean {
-  return new RegExp(ctx.profile.keys.pattern).test(key);
+  return keyRegExp(ctx.profile).test(key);
 }
 
 /** A key an item URL can address (a '/' would split the path, '.' and '..' are dot-segments). */
