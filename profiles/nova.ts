@@ -15,6 +15,7 @@ export const nova: Profile = {
     minLength: 0,
     maxLength: 255,
   },
+  requestBody: { maxBytes: 114688 },
   success: {
     read: [200, 203],
     write: [200],

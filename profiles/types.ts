@@ -32,6 +32,11 @@ export interface Profile {
     /** Counted in Unicode code points, not bytes or UTF-16 units. */
     maxLength: number;
   };
+  /** Request bodies. */
+  requestBody: {
+    /** Largest request body the target reads, in bytes; a larger one is 413 (Nova: oslo.middleware max_request_body_size). */
+    maxBytes: number;
+  };
   /** Statuses that count as success. */
   success: {
     read: readonly number[];

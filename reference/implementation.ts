@@ -63,6 +63,24 @@ export interface Implementation {
   finishBody(api: string, body: unknown): unknown;
 
   // --- hooks added for requests (keys, values, bodies, content types) ---
+  /** /v2.1 drops extra top-level members instead of rejecting them (Nova: false, it rejects). */
+  strictDropsExtraMembers: boolean;
+  /** Envelope members a write body may use, in order of preference ('metadata' for collections, 'meta' for an item). */
+  acceptedEnvelopes(kind: 'collection' | 'item'): readonly string[];
+  /** Whether a request media type (lower-level parameters removed) passes the 415 gate for a method. */
+  acceptsContentType(type: string, method: string): boolean;
+  /** Parses a request body text as JSON (throws on malformed input). */
+  parseJson(text: string): unknown;
+  /** Status of a body that does not parse (Nova: 400 "Malformed request body"). */
+  malformedBodyStatus: number;
+  /** Methods whose body is deserialised; other methods' bodies are ignored. */
+  methodsWithBody: readonly string[];
+  /** What an absent or empty PUT/POST body becomes (Nova: None). */
+  emptyBody(kind: 'collection' | 'item'): unknown;
+  /** The metadata key an item URL addresses, from its percent-decoded path segment. */
+  urlKey(segment: string): string;
+  /** The map a list answers for a query string (Nova: the whole map, queries ignored). */
+  listView(map: Metadata, query: URLSearchParams): Metadata;
 
   // --- hooks added for access (auth, quota, lock, state) ---
 
@@ -91,6 +109,9 @@ export interface Implementation {
   /** Most properties an image may hold, given the `metadata_items` quota (maxImageMeta). */
   imagePropertyLimit(quota: number): number;
 }
+
+/** Content types Nova accepts on a request, any method (nova/api/openstack/wsgi.py:Request.get_content_type); compared case-sensitively. */
+export const ACCEPTED_CONTENT_TYPES: ReadonlySet<string> = new Set(['', 'text/plain', 'application/json', 'application/vnd.openstack.compute+json']);
 
 export function codePoints(value: string): number {
   let n = 0;
@@ -134,6 +155,15 @@ export function correctImplementation(profile: Profile): Implementation {
     finishBody: (_api, body) => body,
 
     // --- requests ---
+    strictDropsExtraMembers: false,
+    acceptedEnvelopes: (kind) => (kind === 'collection' ? ['metadata'] : ['meta']),
+    acceptsContentType: (type) => ACCEPTED_CONTENT_TYPES.has(type),
+    parseJson: (text) => JSON.parse(text) as unknown,
+    malformedBodyStatus: 400,
+    methodsWithBody: ['PUT', 'POST'],
+    emptyBody: () => null,
+    urlKey: (segment) => segment,
+    listView: (map) => map,
 
     // --- access ---
 

@@ -11,8 +11,6 @@ import { validateBody } from './validation.ts';
 
 /** oslo.middleware sizelimit default (max_request_body_size). */
 export const MAX_BODY_BYTES = 114688;
-/** Content types Nova accepts on a request (nova/api/openstack/wsgi.py:Request.get_content_type). */
-const ACCEPTED_CONTENT_TYPES = new Set(['', 'text/plain', 'application/json', 'application/vnd.openstack.compute+json']);
 const HEX_PROJECT = /^[0-9a-f-]+$/;
 /** Glance core attributes the image proxy may write but that never show as properties (ground truth J19). */
 const GLANCE_CORE_ATTRIBUTES = new Set(['min_ram', 'min_disk']);
@@ -50,6 +48,8 @@ interface Ctx {
   version: Version;
   /** Whether the response comes from the API app (and so carries microversion headers on /v2.1). */
   app: boolean;
+  /** The request's query string (Nova's metadata routes ignore it). */
+  query: URLSearchParams;
 }
 
 /** Starts the reference implementation on 127.0.0.1 (a random free port unless one is given). */
@@ -120,7 +120,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ctx: Ctx = { req, res, requestId: `req-${randomUUID()}`, api: 'v2.1', version: MIN_VERSION, app: false };
+    const ctx: Ctx = { req, res, requestId: `req-${randomUUID()}`, api: 'v2.1', version: MIN_VERSION, app: false, query: new URLSearchParams((req.url ?? '').split('?')[1] ?? '') };
     const raw = await readBody(req);
     if (raw === 'too-large') {
       req.resume();
@@ -177,13 +177,17 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
         }
       }
       const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
-      if (!ACCEPTED_CONTENT_TYPES.has(contentType)) throw new Fault(415, 'Unsupported Content-Type');
+      if (!impl.acceptsContentType(contentType, method)) throw new Fault(415, 'Unsupported Content-Type');
       let body: unknown = null;
-      if ((method === 'PUT' || method === 'POST') && raw.length > 0) {
-        try {
-          body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-        } catch {
-          throw new Fault(400, 'Malformed request body');
+      if (impl.methodsWithBody.includes(method)) {
+        if (raw.length === 0) body = impl.emptyBody('key' in route && route.key !== undefined ? 'item' : 'collection');
+        else {
+          try {
+            // ignoreBOM keeps a leading BOM in the text, so it is malformed JSON as in Nova (jsonutils.loads)
+            body = impl.parseJson(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw));
+          } catch {
+            throw new Fault(impl.malformedBodyStatus, 'Malformed request body');
+          }
         }
       }
       if (impl.projectMismatchStatus && urlProject !== undefined && urlProject !== projectId) {
@@ -219,7 +223,8 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     | { kind: 'limits' };
 
   function matchRoute(method: string, rest: string[]): Route | undefined {
-    const [collection, id, sub, key, ...extra] = rest;
+    const [collection, id, sub, segment, ...extra] = rest;
+    const key = segment === undefined ? undefined : impl.urlKey(segment);
     if (collection === 'limits' && rest.length === 1 && method === 'GET') return { kind: 'limits' };
     if (collection === 'servers' && id === undefined) return method === 'POST' ? { kind: 'servers', method: 'create' } : method === 'GET' ? { kind: 'servers', method: 'list' } : undefined;
     if (collection === 'servers' && id !== undefined && sub === undefined) return method === 'GET' ? { kind: 'server', method: 'show', serverId: id } : method === 'DELETE' ? { kind: 'server', method: 'delete', serverId: id } : undefined;
@@ -335,7 +340,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     };
     switch (op) {
       case 'list':
-        return send(ctx, status, impl.collectionBody(current));
+        return send(ctx, status, impl.collectionBody(impl.listView(current, ctx.query)));
       case 'show': {
         const found = impl.lookup(current, key!);
         if (found === undefined) throw new Fault(impl.absentKeyStatus('show'), 'Metadata item was not found');

@@ -30,13 +30,14 @@ function typeName(value: unknown): string {
  * value rules of the implementation (which a mutant may alter). Returns the metadata map.
  */
 export function validateBody(impl: Implementation, input: ValidationInput): ValidationResult {
-  const envelope = input.kind === 'collection' ? 'metadata' : 'meta';
+  const envelopes = impl.acceptedEnvelopes(input.kind);
   const { body } = input;
   if (typeName(body) !== 'object') return { ok: false, message: `${repr(body)} is not of type 'object'` };
   const top = body as Record<string, unknown>;
-  if (!Object.hasOwn(top, envelope)) return { ok: false, message: `'${envelope}' is a required property` };
+  const envelope = envelopes.find((name) => Object.hasOwn(top, name));
+  if (envelope === undefined) return { ok: false, message: `'${envelopes[0]}' is a required property` };
   const extra = Object.keys(top).filter((k) => k !== envelope);
-  if (extra.length && !(input.legacy && impl.legacyDropsExtraMembers)) {
+  if (extra.length && !(input.legacy ? impl.legacyDropsExtraMembers : impl.strictDropsExtraMembers)) {
     return { ok: false, message: `Additional properties are not allowed (${extra.map((k) => `'${k}'`).join(', ')} was unexpected)` };
   }
   const inner = top[envelope];

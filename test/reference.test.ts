@@ -304,3 +304,114 @@ describe('reference image proxy models Nova 26.2.2 (J cases)', () => {
     expect([v2.status, v2.json]).toEqual([404, { itemNotFound: { code: 404, message: 'Image not found.' } }]);
   });
 });
+
+describe('reference models Nova 26.2.2: request bodies, keys and values', () => {
+  const fault400 = (message: string) => ({ badRequest: { code: 400, message } });
+  const reset = () => call('PUT', S(), { json: { metadata: { a: '1', b: '2' } } });
+
+  test.each([
+    ['A11 two items', 'e', { meta: { e: '5', g: '7' } }, 'has too many properties'],
+    ['A12 envelope metadata', 'e', { metadata: { e: '5' } }, "'meta' is a required property"],
+    ['A13 empty meta', 'e', { meta: {} }, 'does not have enough properties'],
+    ['C13 integer value', 'e', { meta: { e: 1 } }, "is not of type 'string'"],
+    ['C14 null value', 'e', { meta: { e: null } }, "is not of type 'string'"],
+  ])('%s: PUT item → 400', async (_name, key, body, message) => {
+    const r = await call('PUT', `${S()}/${key}`, { json: body });
+    expect(r.status).toBe(400);
+    expect((r.json as { badRequest: { message: string } }).badRequest.message).toContain(message);
+  });
+
+  test('A17/A18/A21-A23 wrong or non-object collection envelope → 400 on both bases', async () => {
+    for (const base of ['/v2.1/', '/v2/']) {
+      const url = S().replace('/v2.1/', base);
+      expect((await call('PUT', url, { json: { meta: { c: '3' } } })).json).toEqual(fault400("'metadata' is a required property"));
+      expect((await call('POST', url, { json: { meta: { c: '3' } } })).json).toEqual(fault400("'metadata' is a required property"));
+      expect((await call('POST', url, { json: { metadata: null } })).json).toEqual(fault400("Invalid input for field/attribute metadata. Value: None. None is not of type 'object'"));
+      for (const inner of [[], 'x']) expect((await call('POST', url, { json: { metadata: inner } })).status).toBe(400);
+    }
+  });
+
+  test('A14/A20 extra member on /v2: the request map is stored, the member is not', async () => {
+    await reset();
+    const v2 = S().replace('/v2.1/', '/v2/');
+    const item = await call('PUT', `${v2}/e`, { json: { meta: { e: '5' }, extra: 1 } });
+    expect([item.status, item.json]).toEqual([200, { meta: { e: '5' } }]);
+    const all = await call('PUT', v2, { json: { metadata: { c: '3' }, x: 1 } });
+    expect([all.status, all.json]).toEqual([200, { metadata: { c: '3' } }]);
+    expect((await call('GET', S())).json).toEqual({ metadata: { c: '3' } });
+  });
+
+  test('A24/A25 keys are case-sensitive', async () => {
+    await reset();
+    expect((await call('PUT', `${S()}/A`, { json: { meta: { a: 'x' } } })).json).toEqual(fault400('Request body and URI mismatch'));
+    const r = await call('POST', S(), { json: { metadata: { A: 'upper' } } });
+    expect(r.json).toEqual({ metadata: { a: '1', b: '2', A: 'upper' } });
+  });
+
+  test.each([
+    ['B11 key " " → 200', ' ', 200],
+    ['B12 key with $ and % → 400', 'a$b%c', 400],
+    ['B13 key of 255 × é → 400', 'é'.repeat(255), 400],
+  ])('%s', async (_name, key, status) => {
+    expect((await call('POST', S(), { json: { metadata: { [key]: 'v' } } })).status).toBe(status);
+  });
+
+  test('B14-B21 item URLs: percent-decoded, %2F is a route miss, no format suffix stripping', async () => {
+    await reset();
+    expect((await call('PUT', `${S()}/a%20b`, { json: { meta: { 'a b': 'v' } } })).json).toEqual({ meta: { 'a b': 'v' } });
+    expect((await call('PUT', `${S()}/a%2Fb`, { json: { meta: { 'a/b': 'v' } } })).status).toBe(404);
+    expect((await call('PUT', `${S()}/${'k'.repeat(256)}`, { json: { meta: { ['k'.repeat(256)]: 'v' } } })).status).toBe(400);
+    expect((await call('PUT', `${S()}/${encodeURIComponent('ключ')}`, { json: { meta: { ключ: 'v' } } })).status).toBe(400);
+    for (const key of ['a.b', 'a.json']) expect((await call('PUT', `${S()}/${key}`, { json: { meta: { [key]: key } } })).status).toBe(200);
+    expect((await call('GET', `${S()}/a.json`)).json).toEqual({ meta: { 'a.json': 'a.json' } });
+    expect((await call('GET', `${S()}/a`)).json).toEqual({ meta: { a: '1' } });
+  });
+
+  test.each([
+    ['C2 256 characters → 400', 'v'.repeat(256), 400],
+    ['C8 float → 400', 1.5, 400],
+    ['C10 boolean → 400', true, 400],
+    ['C12 array → 400', ['x'], 400],
+    ['256 × emoji → 400', '😀'.repeat(256), 400],
+  ])('%s', async (_name, value, status) => {
+    expect((await call('POST', S(), { json: { metadata: { v: value } } })).status).toBe(status);
+  });
+
+  test('C15 PUT replace-all with an integer value → 400 on /v2 as well', async () => {
+    expect((await call('PUT', S().replace('/v2.1/', '/v2/'), { json: { metadata: { k: 1 } } })).status).toBe(400);
+  });
+
+  test('D2-D6, D10-D12 malformed, empty and non-object bodies', async () => {
+    const malformed = fault400('Malformed request body');
+    expect((await call('PUT', S(), { body: '{"metadata": ', headers: { 'Content-Type': 'application/json' } })).json).toEqual(malformed);
+    expect((await call('PUT', `${S()}/a`, { body: 'nope', headers: { 'Content-Type': 'application/json' } })).json).toEqual(malformed);
+    expect((await call('POST', S(), { body: '\ufeff{"metadata": {}}', headers: { 'Content-Type': 'application/json' } })).json).toEqual(malformed);
+    for (const [method, path] of [['PUT', S()], ['PUT', `${S()}/a`]] as const) {
+      expect((await call(method, path)).json).toEqual(fault400("None is not of type 'object'"));
+    }
+    expect((await call('POST', S(), { json: [] })).json).toEqual(fault400("[] is not of type 'object'"));
+    expect((await call('POST', S(), { json: 'x' })).status).toBe(400);
+    expect((await call('POST', S(), { json: {} })).json).toEqual(fault400("'metadata' is a required property"));
+  });
+
+  test('D9/D14 no Content-Type and a charset parameter are accepted; GET with application/xml → 415', async () => {
+    expect((await call('POST', S(), { body: JSON.stringify({ metadata: { n: 'none' } }) })).status).toBe(200);
+    expect((await call('POST', S(), { json: { metadata: { c: 'cs' } }, headers: { 'Content-Type': 'application/json; charset=UTF-8' } })).status).toBe(200);
+    expect((await call('GET', S(), { headers: { 'Content-Type': 'application/xml' } })).json).toEqual({ badMediaType: { code: 415, message: 'Unsupported Content-Type' } });
+    expect((await call('POST', S(), { json: { metadata: {} }, headers: { 'Content-Type': 'APPLICATION/JSON' } })).status).toBe(415);
+  });
+
+  test('bodies on DELETE are ignored (fetch cannot send one on GET); pagination query parameters are ignored; duplicate members: last wins', async () => {
+    await reset();
+    expect((await call('GET', `${S()}?limit=1&marker=a`)).json).toEqual({ metadata: { a: '1', b: '2' } });
+    expect((await call('DELETE', `${S()}/b`, { body: '{not json' })).status).toBe(204);
+    expect((await call('POST', S(), { body: '{"metadata": {"d": "first", "d": "last"}}', headers: { 'Content-Type': 'application/json' } })).json).toEqual({ metadata: { a: '1', d: 'last' } });
+  });
+
+  test('oversized body → 413 webob body, not the Nova envelope', async () => {
+    const r = await call('POST', S(), { json: { metadata: { k: 'x'.repeat(nova.requestBody.maxBytes) } } });
+    expect(r.status).toBe(413);
+    expect(r.json).toMatchObject({ code: '413 Request Entity Too Large', title: 'Request Entity Too Large' });
+  });
+});
+

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Metadata, MetadataClient } from '../clients/metadata-client.ts';
-import { describeExchange } from '../http/exchange.ts';
+import { describeExchange, type Exchange } from '../http/exchange.ts';
+import { redactText } from '../http/redact.ts';
 import type { ConformanceContext } from './conformance.ts';
+import { expectCollection, expectFault, expectSameMap } from './expect.ts';
 
 /** Puts the server's metadata into a known state (replace-all) as an arranging step. */
 export async function seed(ctx: ConformanceContext, metadata: Metadata, client: MetadataClient = ctx.server): Promise<void> {
@@ -20,4 +22,25 @@ export function unknownId(): string {
 export function otherProjectId(projectId: string): string {
   const candidate = 'abcdef0123456789abcdef0123456789';
   return candidate === projectId ? 'fedcba9876543210fedcba9876543210' : candidate;
+}
+
+/** The resource's metadata now, read with a list that must succeed (part of the verdict). */
+export async function currentMetadata(ctx: ConformanceContext, client: MetadataClient = ctx.server): Promise<Metadata> {
+  return expectCollection(await client.list(), ctx.profile.success.read);
+}
+
+/**
+ * A request was refused with the Nova fault for `status` and the metadata is still `before`
+ * (a rejected write changes nothing). Returns the fault.
+ */
+export async function expectRefused(
+  ctx: ConformanceContext,
+  ex: Exchange,
+  status: number,
+  before: Metadata,
+  client: MetadataClient = ctx.server,
+): Promise<{ name: string; message: string }> {
+  const fault = expectFault(ex, status);
+  expectSameMap(await currentMetadata(ctx, client), before, `metadata after the refused ${ex.request.method} ${redactText(ex.request.url)} is unchanged`);
+  return fault;
 }
