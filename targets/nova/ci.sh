@@ -25,5 +25,14 @@ status=$?
 run=$(secs "$started")
 ((status == 124)) && { echo "ci: the conformance run timed out" >&2; status=3; }
 
-echo "ci: nova target setup ${setup}s; conformance run ${run}s (wall); exit status ${status}"
-exit "$status"
+# The differential: Nova's answers to the recorded ground-truth cases (differential/cases.json). The same
+# cases are compared with the embedded reference in npm test, so together they check reference ≈ Nova.
+started=$(date +%s.%N)
+timeout 900 npm run differential
+diff_status=$?
+diff_run=$(secs "$started")
+((diff_status == 124)) && { echo "ci: the differential timed out" >&2; diff_status=3; }
+
+echo "ci: nova target setup ${setup}s; conformance run ${run}s (wall), exit status ${status}; differential ${diff_run}s, exit status ${diff_status}"
+((status != 0)) && exit "$status"
+exit "$diff_status"
