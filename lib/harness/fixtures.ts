@@ -21,3 +21,8 @@ export function otherProjectId(projectId: string): string {
   const candidate = 'abcdef0123456789abcdef0123456789';
   return candidate === projectId ? 'fedcba9876543210fedcba9876543210' : candidate;
 }
+
+/** A map of `count` distinct keys (`<prefix>0`, `<prefix>1`, …) with short values, for quota tests. */
+export function manyItems(count: number, prefix = 'q'): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, 'v']));
+}
