@@ -3,7 +3,7 @@ import { conformance, type ConformanceContext } from '../../lib/harness/conforma
 import { serverMetadataLimit } from '../../lib/harness/discovery.ts';
 import { expectCollection, expectFault, expectItem, expectSameMap, expectStatus } from '../../lib/harness/expect.ts';
 import { manyItems, seed } from '../../lib/harness/fixtures.ts';
-import type { Exchange } from '../../lib/http/exchange.ts';
+import { json, type Exchange } from '../../lib/http/exchange.ts';
 
 /** Largest limit filled in one request: keeps the body well under Nova's 112 KiB request limit. */
 const MAX_FILLABLE = 4000;
@@ -29,7 +29,29 @@ async function expectStored(ctx: ConformanceContext, expected: Record<string, st
 
 const QUOTA_OPS = { requires: ['list', 'replaceAll', 'merge', 'setItem'] } as const;
 
-conformance('SM-QUOTA-001', 'exactly the metadata item limit is accepted, one more is rejected with the quota fault (PUT, POST, PUT item)', async (ctx) => {
+/**
+ * Runs a quota check and then empties the server again (best effort, never a verdict), so a target that
+ * mishandles a full server does not leave the following tests without a starting state.
+ */
+function thenEmpty(check: (ctx: ConformanceContext) => Promise<void>): (ctx: ConformanceContext) => Promise<void> {
+  return async (ctx) => {
+    try {
+      await check(ctx);
+    } finally {
+      await ctx.step('teardown: empty the server', () => empty(ctx)).catch(() => undefined);
+    }
+  };
+}
+
+async function empty(ctx: ConformanceContext): Promise<void> {
+  if (ctx.profile.success.write.includes((await ctx.server.replaceAll({})).response.status)) return;
+  if (!ctx.profile.operations.deleteItem) return;
+  const list = await ctx.server.list();
+  const stored = (json(list) as { metadata?: Record<string, string> } | undefined)?.metadata ?? {};
+  for (const key of Object.keys(stored)) await ctx.server.deleteItem(key);
+}
+
+conformance('SM-QUOTA-001', 'exactly the metadata item limit is accepted, one more is rejected with the quota fault (PUT, POST, PUT item)', thenEmpty(async (ctx) => {
   const limit = await limitOf(ctx);
   await seed(ctx, {});
   await ctx.step(`PUT ${limit} items is accepted`, async () => {
@@ -39,9 +61,9 @@ conformance('SM-QUOTA-001', 'exactly the metadata item limit is accepted, one mo
   await ctx.step(`PUT ${limit + 1} items is rejected`, async () => expectQuotaRejection(ctx, await ctx.server.replaceAll(manyItems(limit + 1))));
   await ctx.step(`POST one new key onto ${limit} items is rejected`, async () => expectQuotaRejection(ctx, await ctx.server.merge({ 'one-more': 'v' })));
   await ctx.step(`PUT item of a new key onto ${limit} items is rejected`, async () => expectQuotaRejection(ctx, await ctx.server.setItem('one-more', 'v')));
-}, QUOTA_OPS);
+}), QUOTA_OPS);
 
-conformance('SM-QUOTA-002', 'a write rejected for quota changes nothing', async (ctx) => {
+conformance('SM-QUOTA-002', 'a write rejected for quota changes nothing', thenEmpty(async (ctx) => {
   const limit = await limitOf(ctx);
   const full = manyItems(limit, 'kept');
   await seed(ctx, full);
@@ -57,24 +79,24 @@ conformance('SM-QUOTA-002', 'a write rejected for quota changes nothing', async 
     expectStatus(await ctx.server.setItem('one-more', 'v'), [ctx.profile.quota.status]);
     await expectStored(ctx, full, 'after a rejected PUT item');
   });
-}, QUOTA_OPS);
+}), QUOTA_OPS);
 
-conformance('SM-QUOTA-003', 'an empty resulting set is never quota-checked: PUT {} on a server at the limit succeeds', async (ctx) => {
+conformance('SM-QUOTA-003', 'an empty resulting set is never quota-checked: PUT {} on a server at the limit succeeds', thenEmpty(async (ctx) => {
   const limit = await limitOf(ctx);
   await seed(ctx, manyItems(limit));
   expectSameMap(expectCollection(await ctx.server.replaceAll({}), ctx.profile.success.write), {}, 'PUT {} response');
   await expectStored(ctx, {}, 'after PUT {} at the limit');
-}, { requires: ['list', 'replaceAll'] });
+}), { requires: ['list', 'replaceAll'] });
 
-conformance('SM-REPLACE-004', 'PUT counts the quota on the new set only: N stored keys replaced by N other keys at the limit', async (ctx) => {
+conformance('SM-REPLACE-004', 'PUT counts the quota on the new set only: N stored keys replaced by N other keys at the limit', thenEmpty(async (ctx) => {
   const limit = await limitOf(ctx);
   await seed(ctx, manyItems(limit, 'old'));
   const next = manyItems(limit, 'new');
   expectSameMap(expectCollection(await ctx.server.replaceAll(next), ctx.profile.success.write), next, 'PUT response');
   await expectStored(ctx, next, 'after replacing the full set');
-}, { requires: ['list', 'replaceAll'] });
+}), { requires: ['list', 'replaceAll'] });
 
-conformance('SM-SET-005', 'PUT item counts the quota on the merged set: the limit-th key is accepted, the next rejected, an overwrite at the limit accepted', async (ctx) => {
+conformance('SM-SET-005', 'PUT item counts the quota on the merged set: the limit-th key is accepted, the next rejected, an overwrite at the limit accepted', thenEmpty(async (ctx) => {
   const limit = await limitOf(ctx);
   await seed(ctx, manyItems(limit - 1));
   await ctx.step('a new key reaching the limit is accepted', async () => {
@@ -85,4 +107,4 @@ conformance('SM-SET-005', 'PUT item counts the quota on the merged set: the limi
     expect(expectItem(await ctx.server.setItem('last', 'changed'), ctx.profile.success.write)).toEqual(['last', 'changed']);
   });
   await expectStored(ctx, { ...manyItems(limit - 1), last: 'changed' }, 'after the PUT items');
-}, { requires: ['list', 'replaceAll', 'setItem'] });
+}), { requires: ['list', 'replaceAll', 'setItem'] });
