@@ -83,6 +83,10 @@ export interface Implementation {
   lockCheckedBeforeKeyLookup: boolean;
   /** Whether an unknown server is reported (404) or treated as a server without metadata. */
   checksServerExists: boolean;
+  /** Whether servers of other projects are invisible (404). */
+  projectScoped: boolean;
+  /** Whether writes on a server that never launched are refused (409). */
+  enforcesLaunched: boolean;
 
   // --- hooks added for protocol (headers, microversions, methods, routing) ---
   /** Microversion a /v2.1 request asks for (throws a Fault for an invalid or unsupported one). */
@@ -101,6 +105,8 @@ export interface Implementation {
   unsupportedMethod: 'route-miss' | 'method-not-allowed' | 'server-error' | 'delete-clears';
   /** Whether the body schema is checked before the server lookup (Nova) or after it. */
   validatesBeforeLookup: boolean;
+  /** Message of a 500 computeFault (Nova 26.2.2 answers a multipart/form-data body with one). */
+  unexpectedErrorMessage: string;
 
   // --- hooks added for the image-metadata proxy ---
 }
@@ -158,6 +164,8 @@ export function correctImplementation(profile: Profile): Implementation {
     readsCheckVmState: false,
     lockCheckedBeforeKeyLookup: false,
     checksServerExists: true,
+    projectScoped: true,
+    enforcesLaunched: true,
 
     // --- protocol ---
     requestedVersion,
@@ -168,6 +176,7 @@ export function correctImplementation(profile: Profile): Implementation {
     routesWithoutProject: true,
     unsupportedMethod: 'route-miss',
     validatesBeforeLookup: true,
+    unexpectedErrorMessage: "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'AttributeError'>",
 
     // --- image ---
   };

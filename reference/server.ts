@@ -20,6 +20,8 @@ export interface ReferenceOptions {
   profile: Profile;
   implementation?: Implementation;
   token?: string;
+  /** Token of a reader-only user of the same project (policy: reads only). */
+  readerToken?: string;
   projectId?: string;
   quota?: number;
   port?: number;
@@ -28,6 +30,7 @@ export interface ReferenceOptions {
 export interface ReferenceServer {
   url: string;
   token: string;
+  readerToken: string;
   projectId: string;
   quota: number;
   store: Store;
@@ -44,12 +47,18 @@ interface Ctx {
   version: Version;
   /** Whether the response comes from the API app (and so carries microversion headers on /v2.1). */
   app: boolean;
+  /** The caller's role: a member (the main token) or a reader. */
+  role: 'member' | 'reader';
 }
+
+/** Policy action names of the operations (nova/policies/server_metadata.py). */
+const POLICY_ACTIONS: Record<Operation, string> = { list: 'index', show: 'show', replaceAll: 'update_all', merge: 'create', setItem: 'update', deleteItem: 'delete' };
 
 /** Starts the reference implementation on 127.0.0.1 (a random free port unless one is given). */
 export async function startReference(options: ReferenceOptions): Promise<ReferenceServer> {
   const impl = options.implementation ?? correctImplementation(options.profile);
   const token = options.token ?? randomBytes(16).toString('hex');
+  const readerToken = options.readerToken ?? randomBytes(16).toString('hex');
   const projectId = options.projectId ?? randomUUID().replaceAll('-', '');
   const quota = options.quota ?? DEFAULT_QUOTA;
   const store = new Store();
@@ -117,7 +126,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ctx: Ctx = { req, res, requestId: `req-${randomUUID()}`, api: 'v2.1', version: MIN_VERSION, app: false };
+    const ctx: Ctx = { req, res, requestId: `req-${randomUUID()}`, api: 'v2.1', version: MIN_VERSION, app: false, role: 'member' };
     const raw = await readBody(req);
     if (raw === 'too-large') {
       req.resume();
@@ -142,7 +151,8 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     if (first !== 'v2' && first !== 'v2.1') return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
     ctx.api = first;
     const given = req.headers['x-auth-token'];
-    if (!impl.authenticates(Array.isArray(given) ? given.join(',') : given, token)) {
+    if (given === readerToken) ctx.role = 'reader';
+    else if (!impl.authenticates(Array.isArray(given) ? given.join(',') : given, token)) {
       const text = JSON.stringify(impl.unauthorizedBody());
       res.writeHead(401, { ...requestIds(ctx, 401), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'www-authenticate': `Keystone uri="${host}/identity"` });
       return void res.end(text);
@@ -175,6 +185,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       const accept = String(req.headers['accept'] ?? '');
       if (impl.refusesXmlAccept && accept.includes('xml') && !accept.includes('json')) throw new Fault(406, 'Not Acceptable');
       const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (contentType === 'multipart/form-data') throw new Fault(500, impl.unexpectedErrorMessage);
       if (!ACCEPTED_CONTENT_TYPES.has(contentType)) throw new Fault(415, 'Unsupported Content-Type');
       let body: unknown = null;
       if ((method === 'PUT' || method === 'POST') && raw.length > 0) {
@@ -207,7 +218,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       return send(ctx, 204, undefined);
     }
     if (impl.unsupportedMethod === 'server-error') {
-      return sendFault(ctx, 500, "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'KeyError'>");
+      return sendFault(ctx, 500, impl.unexpectedErrorMessage);
     }
     return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
   }
@@ -245,7 +256,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
 
   function findServer(serverId: string): Server {
     const server = store.servers.get(serverId);
-    if (!server || server.projectId !== projectId) {
+    if (!server || (impl.projectScoped && server.projectId !== projectId)) {
       // a mutant that never checks the server sees an unknown one as a server without metadata
       if (!impl.checksServerExists) return { id: serverId, projectId, metadata: new Map(), vmState: 'active', launched: true, locked: false };
       throw new Fault(404, `Instance ${serverId} could not be found.`);
@@ -275,7 +286,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     if (impl.enforcesVmState && !(WRITABLE_VM_STATES as readonly string[]).includes(server.vmState)) {
       throw new Fault(409, `Cannot '${verb}' instance ${server.id} while it is in vm_state ${server.vmState}`);
     }
-    if (impl.enforcesVmState && !server.launched) throw new Fault(409, `Instance ${server.id} is in an invalid state for '${verb}'`);
+    if (impl.enforcesLaunched && !server.launched) throw new Fault(409, `Instance ${server.id} is in an invalid state for '${verb}'`);
   }
 
   function checkReadable(server: Server): void {
@@ -298,6 +309,9 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     const early = impl.validatesBeforeLookup ? undefined : findServer(route.serverId);
     const requested = op === 'replaceAll' || op === 'merge' ? validated(ctx, body, 'collection') : op === 'setItem' ? validated(ctx, body, 'item') : undefined;
     const server = early ?? findServer(route.serverId);
+    if (ctx.role === 'reader' && op !== 'list' && op !== 'show') {
+      throw new Fault(403, `Policy doesn't allow os_compute_api:server-metadata:${POLICY_ACTIONS[op]} to be performed.`);
+    }
     const current = Object.fromEntries(server.metadata);
     const status = impl.versionedStatus(op, ctx.version, impl.successStatus(op, ctx.api));
     const quotaMessage = `Maximum number of metadata items exceeds ${quota}`;
@@ -401,6 +415,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   return {
     url: `http://127.0.0.1:${port}`,
     token,
+    readerToken,
     projectId,
     quota,
     store,

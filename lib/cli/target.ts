@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { implementationFor } from '../../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../../reference/server.ts';
 import type { Metadata } from '../clients/metadata-client.ts';
@@ -24,8 +25,11 @@ export interface ResolvedTarget {
 export async function startEmbedded(config: RunConfig, mutant?: string): Promise<ResolvedTarget> {
   const reference = await startReference({ profile: config.profile, implementation: implementationFor(config.profile, mutant) });
   registerSecret(reference.token);
+  registerSecret(reference.readerToken);
   const server = reference.store.createServer(reference.projectId, { metadata: { 'created-by': 'metaconform' } });
   const errorServer = reference.store.createServer(reference.projectId, { vmState: 'error', metadata: { fixture: 'error-state' } });
+  const unlaunchedServer = reference.store.createServer(reference.projectId, { launched: false, metadata: { fixture: 'never-launched' } });
+  const otherProjectServer = reference.store.createServer(randomUUID().replaceAll('-', ''), { metadata: { fixture: 'other-project' } });
   const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
   const target: Target = {
     label: `embedded reference ${reference.url}${mutant ? ` (mutant ${mutant})` : ''}`,
@@ -36,6 +40,9 @@ export async function startEmbedded(config: RunConfig, mutant?: string): Promise
     projectId: reference.projectId,
     serverId: server.id,
     errorServerId: errorServer.id,
+    unlaunchedServerId: unlaunchedServer.id,
+    otherProjectServerId: otherProjectServer.id,
+    readerToken: reference.readerToken,
     imageId: image.id,
     profile: config.profile.name,
     timeoutMs: config.timeoutMs,

@@ -16,6 +16,12 @@ export interface Target {
   serverId: string;
   /** A server in a vm_state that forbids writes (e.g. ERROR), when one is available. */
   errorServerId?: string;
+  /** A server that never launched (launched_at unset), when one is available. */
+  unlaunchedServerId?: string;
+  /** A server of another project (invisible to the token), when one is available. */
+  otherProjectServerId?: string;
+  /** A token of the same project with only the reader role, when one is available. */
+  readerToken?: string;
   imageId?: string;
   profile: string;
   timeoutMs: number;
@@ -32,5 +38,6 @@ export function currentTarget(): Target {
   }
   cached = JSON.parse(raw) as Target;
   registerSecret(cached.token);
+  registerSecret(cached.readerToken);
   return cached;
 }

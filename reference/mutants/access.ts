@@ -82,4 +82,14 @@ export const accessMutants: Readonly<Record<string, Mutant>> = {
     violates: ['SM-LIST-005', 'SM-SHOW-003', 'SM-URL-004'],
     patch: () => ({ checksServerExists: false }),
   },
+  'other-project-server-visible': {
+    description: 'the server lookup is not scoped to the project: another project\'s server is readable and writable',
+    violates: ['SM-AUTH-003'],
+    patch: () => ({ projectScoped: false }),
+  },
+  'never-launched-writable': {
+    description: 'launched_at is not checked: a server that never launched accepts writes',
+    violates: ['SM-STATE-002'],
+    patch: () => ({ enforcesLaunched: false }),
+  },
 };

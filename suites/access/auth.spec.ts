@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectStatus, header } from '../../lib/harness/expect.ts';
+import { expectCollection, expectFault, expectItem, expectSameMap, expectStatus, header } from '../../lib/harness/expect.ts';
+import { seed } from '../../lib/harness/fixtures.ts';
 import { describeExchange, json, type Exchange } from '../../lib/http/exchange.ts';
 
 /** A token no identity service issued. */
@@ -30,5 +31,24 @@ conformance('SM-AUTH-001', 'a request without a token or with an invalid token i
 }, { requires: ['list'] });
 
 conformance('SM-AUTH-002', 'readers may read, members may write; a denied operation is 403 forbidden', async (ctx) => {
-  ctx.notApplicable('needs a second, reader-only credential, which cannot be configured yet');
-});
+  const reader = ctx.target.readerToken;
+  if (!reader) return ctx.notApplicable('needs a second, reader-only credential, which cannot be configured yet');
+  const stored = { k: 'v' };
+  await seed(ctx, stored);
+  const opts = { headers: { 'X-Auth-Token': reader } };
+  const ops = ctx.profile.operations;
+  await ctx.step('the reader reads', async () => {
+    expectSameMap(expectCollection(await ctx.server.list(opts), ctx.profile.success.read), stored, 'list as reader');
+    if (ops.show) expectItem(await ctx.server.show('k', opts), ctx.profile.success.read);
+  });
+  await ctx.step('the reader may not write', async () => {
+    const writes = [
+      ops.replaceAll && (await ctx.server.replaceAll({ x: 'y' }, opts)),
+      ops.merge && (await ctx.server.merge({ x: 'y' }, opts)),
+      ops.setItem && (await ctx.server.setItem('k', 'changed', opts)),
+      ops.deleteItem && (await ctx.server.deleteItem('k', opts)),
+    ];
+    for (const ex of writes) if (ex) expectFault(ex, 403);
+  });
+  expectSameMap(expectCollection(await ctx.server.list(), ctx.profile.success.read), stored, 'metadata after the refused writes');
+}, { requires: ['list', 'replaceAll'] });

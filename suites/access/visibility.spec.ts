@@ -24,9 +24,26 @@ conformance('SM-SHOW-003', 'GET item on an unknown server is 404 about the serve
 }, { requires: ['show', 'replaceAll'] });
 
 conformance('SM-AUTH-003', 'another project\'s server is invisible: 404, never 403', async (ctx) => {
-  ctx.notApplicable('needs a server of another project (a second project and credential), which cannot be configured yet');
+  const id = ctx.target.otherProjectServerId;
+  if (!id) return ctx.notApplicable('needs a server of another project, which cannot be configured for an endpoint yet');
+  const elsewhere = ctx.server.with({ id });
+  const ops = ctx.profile.operations;
+  // the writes repeat nothing the other project could lose: they must never reach it
+  if (ops.list) expectFault(await elsewhere.list(), 404);
+  if (ops.show) expectFault(await elsewhere.show('fixture'), 404);
+  if (ops.merge) expectFault(await elsewhere.merge({}), 404);
+  if (ops.setItem) expectFault(await elsewhere.setItem('metaconform-probe', 'v'), 404);
+  if (ops.deleteItem) expectFault(await elsewhere.deleteItem('metaconform-probe'), 404);
 });
 
 conformance('SM-AUTH-004', 'the server lookup precedes the policy check (404 before 403)', async (ctx) => {
-  ctx.notApplicable('needs a credential that policy denies and a server invisible to it, which cannot be configured yet');
+  const reader = ctx.target.readerToken;
+  if (!reader) return ctx.notApplicable('needs a second, reader-only credential (denied writes by policy), which cannot be configured yet');
+  const opts = { headers: { 'X-Auth-Token': reader } };
+  const nowhere = ctx.server.with({ id: unknownId() });
+  const ops = ctx.profile.operations;
+  if (ops.replaceAll) expectFault(await nowhere.replaceAll({ k: 'v' }, opts), 404);
+  if (ops.merge) expectFault(await nowhere.merge({ k: 'v' }, opts), 404);
+  if (ops.setItem) expectFault(await nowhere.setItem('k', 'v', opts), 404);
+  if (ops.deleteItem) expectFault(await nowhere.deleteItem('k', opts), 404);
 });
