@@ -203,4 +203,17 @@ describe('reference implementation models Nova 26.2.2', () => {
     const r = await call('GET', '/v2.1/');
     expect((r.json as { version: { version: string; min_version: string } }).version).toMatchObject({ version: '2.93', min_version: '2.1' });
   });
+  test('never-launched server: writes 409 "is in an invalid state"; another project\'s server 404 (E15/E16)', async () => {
+    const unlaunched = ref.store.createServer(ref.projectId, { launched: false }).id;
+    const r = await call('POST', `/v2.1/{p}/servers/${unlaunched}/metadata`, { json: { metadata: { a: '1' } } });
+    expect(r.json).toEqual({ conflictingRequest: { code: 409, message: `Instance ${unlaunched} is in an invalid state for 'update metadata'` } });
+    const other = ref.store.createServer('0123456789abcdef0123456789abcdef').id;
+    expect((await call('GET', `/v2.1/servers/${other}/metadata`)).status).toBe(404);
+    expect((await call('POST', `/v2.1/servers/${other}/metadata`, { json: { metadata: { a: '1' } } })).status).toBe(404);
+  });
+
+  test('multipart/form-data body → 500 computeFault (Nova 26.2.2 upstream bug)', async () => {
+    const r = await call('POST', S(), { body: '--x\r\n\r\n--x--\r\n', headers: { 'Content-Type': 'multipart/form-data; boundary=x' } });
+    expect([r.status, Object.keys(r.json as object)]).toEqual([500, ['computeFault']]);
+  });
 });
