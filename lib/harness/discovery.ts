@@ -22,9 +22,12 @@ function parseVersion(text: unknown): [number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
-/** The microversion range the target's version document announces (`GET {root}/v2.1/` → version.min_version/version). */
-export async function announcedMicroversions(ctx: ConformanceContext): Promise<MicroversionRange | undefined> {
-  const ex = await ctx.arrange('read the version document (GET /v2.1/)', () => ctx.http.send('GET', `${ctx.target.root}/v2.1/`));
+/**
+ * The microversion range the version document of a base announces (`GET {root}/{api}/` →
+ * version.min_version/version); undefined when the base has no microversions (Nova's /v2: empty strings).
+ */
+export async function announcedMicroversions(ctx: ConformanceContext, api: string = ctx.api): Promise<MicroversionRange | undefined> {
+  const ex = await ctx.arrange(`read the version document (GET /${api}/)`, () => ctx.http.send('GET', `${ctx.target.root}/${api}/`));
   if (ex.response.status !== 200) throw new Error(`no version document: ${describeExchange(ex)}`);
   const doc = (json(ex) as { version?: { version?: unknown; min_version?: unknown } } | undefined)?.version;
   const max = parseVersion(doc?.version);
