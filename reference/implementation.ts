@@ -1,6 +1,7 @@
 import type { Profile } from '../profiles/index.ts';
 import { keyRegExp } from '../profiles/index.ts';
 import { faultName } from './faults.ts';
+import { requestedVersion, type Version } from './microversion.ts';
 
 export type Metadata = Record<string, string>;
 export type Operation = 'list' | 'show' | 'replaceAll' | 'merge' | 'setItem' | 'deleteItem';
@@ -83,8 +84,47 @@ export interface Implementation {
   listView(map: Metadata, query: URLSearchParams): Metadata;
 
   // --- hooks added for access (auth, quota, lock, state) ---
+  /** Whether a request's X-Auth-Token authenticates it (undefined: no token). */
+  authenticates(token: string | undefined, expected: string): boolean;
+  /** Body of the 401 (keystonemiddleware's by default). */
+  unauthorizedBody(): unknown;
+  /** Status of an over-quota write (the profile's). */
+  quotaStatus: number;
+  /** Item count the quota is checked against for a write, or undefined when the write is not checked. */
+  quotaCount(op: Operation, current: Metadata, next: Metadata): number | undefined;
+  /** Whether a write is stored before its quota check (so a rejected write sticks). */
+  storesBeforeQuotaCheck: boolean;
+  /** Whether reads are refused (409) on a locked server / a server in a vm_state that forbids writes. */
+  readsCheckLock: boolean;
+  readsCheckVmState: boolean;
+  /** Whether DELETE item checks lock and state before the key exists. */
+  lockCheckedBeforeKeyLookup: boolean;
+  /** Whether an unknown server is reported (404) or treated as a server without metadata. */
+  checksServerExists: boolean;
+  /** Whether servers of other projects are invisible (404). */
+  projectScoped: boolean;
+  /** Whether writes on a server that never launched are refused (409). */
+  enforcesLaunched: boolean;
 
   // --- hooks added for protocol (headers, microversions, methods, routing) ---
+  /** Microversion a /v2.1 request asks for (throws a Fault for an invalid or unsupported one). */
+  requestedVersion(headers: Record<string, string | string[] | undefined>): Version;
+  /** Whether a response of the API app on this base carries the microversion headers. */
+  sendsVersionHeaders(api: string): boolean;
+  /** Success status at a microversion (Nova: the same at every microversion). */
+  versionedStatus(op: Operation, version: Version, status: number): number;
+  /** Whether request-id headers are sent with a response of this status. */
+  requestIdOn(status: number): boolean;
+  /** Whether Accept: application/xml is refused with 406 instead of answered with JSON. */
+  refusesXmlAccept: boolean;
+  /** Whether the routes without the project segment exist. */
+  routesWithoutProject: boolean;
+  /** What an unsupported method on a metadata URL gets: a route miss (Nova), 405, a 500, or DELETE on the collection clears it. */
+  unsupportedMethod: 'route-miss' | 'method-not-allowed' | 'server-error' | 'delete-clears';
+  /** Whether the body schema is checked before the server lookup (Nova) or after it. */
+  validatesBeforeLookup: boolean;
+  /** Message of a 500 computeFault (Nova 26.2.2 answers a multipart/form-data body with one). */
+  unexpectedErrorMessage: string;
 
   // --- hooks added for the image-metadata proxy ---
   /** /v2 applies the microversion header to the image proxy (Nova: no, /v2 always behaves as 2.1). */
@@ -166,8 +206,28 @@ export function correctImplementation(profile: Profile): Implementation {
     listView: (map) => map,
 
     // --- access ---
+    authenticates: (token, expected) => token === expected,
+    unauthorizedBody: () => ({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } }),
+    quotaStatus: profile.quota.status,
+    quotaCount: (_op, _current, next) => (Object.keys(next).length === 0 ? undefined : Object.keys(next).length),
+    storesBeforeQuotaCheck: false,
+    readsCheckLock: false,
+    readsCheckVmState: false,
+    lockCheckedBeforeKeyLookup: false,
+    checksServerExists: true,
+    projectScoped: true,
+    enforcesLaunched: true,
 
     // --- protocol ---
+    requestedVersion,
+    sendsVersionHeaders: (api) => api === 'v2.1',
+    versionedStatus: (_op, _version, status) => status,
+    requestIdOn: () => true,
+    refusesXmlAccept: false,
+    routesWithoutProject: true,
+    unsupportedMethod: 'route-miss',
+    validatesBeforeLookup: true,
+    unexpectedErrorMessage: "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'AttributeError'>",
 
     // --- image ---
     imageProxyVersionedOnV2: false,

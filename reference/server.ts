@@ -5,7 +5,7 @@ import type { Profile } from '../profiles/index.ts';
 import { Fault } from './faults.ts';
 import { Keystone, type KeystoneUser } from './keystone.ts';
 import { correctImplementation, type Implementation, type Metadata, type Operation } from './implementation.ts';
-import { compareVersion, formatVersion, MAX_VERSION, MIN_VERSION, requestedVersion, type Version } from './microversion.ts';
+import { compareVersion, formatVersion, MAX_VERSION, MIN_VERSION, type Version } from './microversion.ts';
 import { Store, WRITABLE_VM_STATES, type Server } from './store.ts';
 import { validateBody } from './validation.ts';
 
@@ -19,6 +19,8 @@ export interface ReferenceOptions {
   profile: Profile;
   implementation?: Implementation;
   token?: string;
+  /** Token of a reader-only user of the same project (policy: reads only). */
+  readerToken?: string;
   projectId?: string;
   quota?: number;
   port?: number;
@@ -31,6 +33,7 @@ export interface ReferenceOptions {
 export interface ReferenceServer {
   url: string;
   token: string;
+  readerToken: string;
   projectId: string;
   quota: number;
   store: Store;
@@ -50,12 +53,18 @@ interface Ctx {
   app: boolean;
   /** The request's query string (Nova's metadata routes ignore it). */
   query: URLSearchParams;
+  /** The caller's role: a member (the main token) or a reader. */
+  role: 'member' | 'reader';
 }
+
+/** Policy action names of the operations (nova/policies/server_metadata.py). */
+const POLICY_ACTIONS: Record<Operation, string> = { list: 'index', show: 'show', replaceAll: 'update_all', merge: 'create', setItem: 'update', deleteItem: 'delete' };
 
 /** Starts the reference implementation on 127.0.0.1 (a random free port unless one is given). */
 export async function startReference(options: ReferenceOptions): Promise<ReferenceServer> {
   const impl = options.implementation ?? correctImplementation(options.profile);
   const token = options.token ?? randomBytes(16).toString('hex');
+  const readerToken = options.readerToken ?? randomBytes(16).toString('hex');
   const projectId = options.projectId ?? randomUUID().replaceAll('-', '');
   const quota = options.quota ?? options.profile.quota.defaultLimit;
   const store = new Store();
@@ -70,8 +79,8 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   });
 
   function send(ctx: Ctx, status: number, body: unknown, contentType = impl.successContentType): void {
-    const headers: Record<string, string | string[]> = { ...impl.requestIdHeaders(ctx.requestId) };
-    if (ctx.app && ctx.api === 'v2.1') {
+    const headers: Record<string, string | string[]> = { ...requestIds(ctx, status) };
+    if (ctx.app && impl.sendsVersionHeaders(ctx.api)) {
       headers['openstack-api-version'] = `compute ${formatVersion(ctx.version)}`;
       headers['x-openstack-nova-api-version'] = formatVersion(ctx.version);
       headers['vary'] = ['OpenStack-API-Version', 'X-OpenStack-Nova-API-Version'];
@@ -83,6 +92,10 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     ctx.res.end(text);
   }
 
+  function requestIds(ctx: Ctx, status: number): Record<string, string> {
+    return impl.requestIdOn(status) ? impl.requestIdHeaders(ctx.requestId) : {};
+  }
+
   function sendFault(ctx: Ctx, status: number, message: string): void {
     send(ctx, status, impl.faultBody(status, message), 'application/json; charset=UTF-8');
   }
@@ -90,7 +103,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   /** webob's default page for a route miss or a middleware error: not the Nova envelope. */
   function sendWebob(ctx: Ctx, status: number, title: string, detail: string): void {
     const accept = String(ctx.req.headers['accept'] ?? '');
-    const headers = { ...impl.requestIdHeaders(ctx.requestId) };
+    const headers = { ...requestIds(ctx, status) };
     if (accept.includes('application/json')) {
       const text = JSON.stringify({ message: `${detail}<br /><br />\n\n\n`, code: `${status} ${title}`, title });
       ctx.res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
@@ -120,7 +133,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ctx: Ctx = { req, res, requestId: `req-${randomUUID()}`, api: 'v2.1', version: MIN_VERSION, app: false, query: new URLSearchParams((req.url ?? '').split('?')[1] ?? '') };
+    const ctx: Ctx = { req, res, requestId: `req-${randomUUID()}`, api: 'v2.1', version: MIN_VERSION, app: false, query: new URLSearchParams((req.url ?? '').split('?')[1] ?? ''), role: 'member' };
     const raw = await readBody(req);
     if (raw === 'too-large') {
       req.resume();
@@ -145,10 +158,12 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     if (first === 'identity' && segments.join('/') === 'identity/v3/auth/tokens' && method === 'POST') return identity(ctx, raw, host);
     if (first !== 'v2' && first !== 'v2.1') return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
     ctx.api = first;
-    const given = String(req.headers['x-auth-token'] ?? '');
-    if (given !== token && !keystone.valid(given)) {
-      const text = JSON.stringify({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
-      res.writeHead(401, { ...impl.requestIdHeaders(ctx.requestId), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'www-authenticate': `Keystone uri="${host}/identity"` });
+    const header = req.headers['x-auth-token'];
+    const given = Array.isArray(header) ? header.join(',') : header;
+    if (given === readerToken) ctx.role = 'reader';
+    else if (!impl.authenticates(given, token) && !keystone.valid(given ?? '')) {
+      const text = JSON.stringify(impl.unauthorizedBody());
+      res.writeHead(401, { ...requestIds(ctx, 401), 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'www-authenticate': `Keystone uri="${host}/identity"` });
       return void res.end(text);
     }
     if (segments.length === 1) {
@@ -163,20 +178,23 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       urlProject = rest[0];
       rest = rest.slice(1);
     }
-    const route = matchRoute(method, rest);
-    if (!route) return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
+    const route = urlProject === undefined && !impl.routesWithoutProject ? undefined : matchRoute(method, rest);
+    if (!route) return unmatched(ctx, method, rest);
     ctx.app = true;
     try {
       if (ctx.api === 'v2.1') {
         try {
-          ctx.version = requestedVersion(req.headers);
+          ctx.version = impl.requestedVersion(req.headers);
         } catch (e) {
           const echo = (e as { echo?: Version }).echo;
           if (echo) ctx.version = echo;
           throw e;
         }
       }
+      const accept = String(req.headers['accept'] ?? '');
+      if (impl.refusesXmlAccept && accept.includes('xml') && !accept.includes('json')) throw new Fault(406, 'Not Acceptable');
       const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (contentType === 'multipart/form-data') throw new Fault(500, impl.unexpectedErrorMessage);
       if (!impl.acceptsContentType(contentType, method)) throw new Fault(415, 'Unsupported Content-Type');
       let body: unknown = null;
       if (impl.methodsWithBody.includes(method)) {
@@ -212,6 +230,24 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     const text = JSON.stringify(answer.body ?? {});
     ctx.res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
     ctx.res.end(text);
+  }
+
+  /** A request no route matches: webob's 404, unless the implementation treats unsupported methods on metadata URLs otherwise. */
+  function unmatched(ctx: Ctx, method: string, rest: string[]): void {
+    const [collection, id, sub, key, ...extra] = rest;
+    const metadataUrl = (collection === 'servers' || collection === 'images') && id !== undefined && sub === 'metadata' && !extra.length;
+    if (!metadataUrl || impl.unsupportedMethod === 'route-miss') return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
+    ctx.app = true;
+    if (impl.unsupportedMethod === 'method-not-allowed') return sendFault(ctx, 405, 'The method is not allowed for this resource.');
+    if (impl.unsupportedMethod === 'delete-clears' && method === 'DELETE' && key === undefined && collection === 'servers') {
+      const server = store.servers.get(id);
+      if (server && server.projectId === projectId) server.metadata = new Map();
+      return send(ctx, 204, undefined);
+    }
+    if (impl.unsupportedMethod === 'server-error') {
+      return sendFault(ctx, 500, impl.unexpectedErrorMessage);
+    }
+    return sendWebob(ctx, 404, 'Not Found', 'The resource could not be found.');
   }
 
   type Route =
@@ -256,7 +292,11 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
 
   function findServer(serverId: string): Server {
     const server = store.servers.get(serverId);
-    if (!server || server.projectId !== projectId) throw new Fault(404, `Instance ${serverId} could not be found.`);
+    if (!server || (impl.projectScoped && server.projectId !== projectId)) {
+      // a mutant that never checks the server sees an unknown one as a server without metadata
+      if (!impl.checksServerExists) return { id: serverId, name: 'unknown', projectId, metadata: new Map(), vmState: 'active', launched: true, locked: false };
+      throw new Fault(404, `Instance ${serverId} could not be found.`);
+    }
     return server;
   }
 
@@ -304,7 +344,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     if (action === 'lock') server.locked = true;
     else if (action === 'unlock') server.locked = false;
     else throw new Fault(400, `Unsupported server action '${action ?? ''}' in the reference implementation`);
-    ctx.res.writeHead(202, { ...impl.requestIdHeaders(ctx.requestId), 'content-length': '0' });
+    ctx.res.writeHead(202, { ...requestIds(ctx, 202), 'content-length': '0' });
     ctx.res.end();
   }
 
@@ -320,28 +360,44 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     if (impl.enforcesVmState && !(WRITABLE_VM_STATES as readonly string[]).includes(server.vmState)) {
       throw new Fault(409, `Cannot '${verb}' instance ${server.id} while it is in vm_state ${server.vmState}`);
     }
-    if (impl.enforcesVmState && !server.launched) throw new Fault(409, `Instance ${server.id} is in an invalid state for '${verb}'`);
+    if (impl.enforcesLaunched && !server.launched) throw new Fault(409, `Instance ${server.id} is in an invalid state for '${verb}'`);
   }
 
-  function checkQuota(next: Metadata, message: string): void {
-    const count = Object.keys(next).length;
-    if (impl.enforcesQuota && count > 0 && count > quota + impl.quotaOffByOne) throw new Fault(impl.profile.quota.status, message);
+  function checkReadable(server: Server): void {
+    if (impl.readsCheckLock && server.locked) throw new Fault(409, `Instance ${server.id} is locked`);
+    if (impl.readsCheckVmState && !(WRITABLE_VM_STATES as readonly string[]).includes(server.vmState)) {
+      throw new Fault(409, `Cannot 'get metadata' instance ${server.id} while it is in vm_state ${server.vmState}`);
+    }
+  }
+
+  /** Quota check, then commit (a mutant may commit first); Nova checks before instance.save(). */
+  function checkQuotaAndCommit(op: Operation, current: Metadata, next: Metadata, message: string, commit: (next: Metadata) => void): void {
+    if (impl.storesBeforeQuotaCheck) commit(next);
+    const count = impl.quotaCount(op, current, next);
+    if (impl.enforcesQuota && count !== undefined && count > quota + impl.quotaOffByOne) throw new Fault(impl.quotaStatus, message);
+    if (!impl.storesBeforeQuotaCheck) commit(next);
   }
 
   function serverMetadata(ctx: Ctx, route: Extract<Route, { kind: 'server-meta' }>, body: unknown): void {
     const { op, key } = route;
+    const early = impl.validatesBeforeLookup ? undefined : findServer(route.serverId);
     const requested = op === 'replaceAll' || op === 'merge' ? validated(ctx, body, 'collection') : op === 'setItem' ? validated(ctx, body, 'item') : undefined;
-    const server = findServer(route.serverId);
+    const server = early ?? findServer(route.serverId);
+    if (ctx.role === 'reader' && op !== 'list' && op !== 'show') {
+      throw new Fault(403, `Policy doesn't allow os_compute_api:server-metadata:${POLICY_ACTIONS[op]} to be performed.`);
+    }
     const current = Object.fromEntries(server.metadata);
-    const status = impl.successStatus(op, ctx.api);
+    const status = impl.versionedStatus(op, ctx.version, impl.successStatus(op, ctx.api));
     const quotaMessage = `Maximum number of metadata items exceeds ${quota}`;
     const commit = (next: Metadata) => {
       if (impl.persists) server.metadata = new Map(Object.entries(next));
     };
     switch (op) {
       case 'list':
+        checkReadable(server);
         return send(ctx, status, impl.collectionBody(impl.listView(current, ctx.query)));
       case 'show': {
+        checkReadable(server);
         const found = impl.lookup(current, key!);
         if (found === undefined) throw new Fault(impl.absentKeyStatus('show'), 'Metadata item was not found');
         return send(ctx, status, impl.itemBody(found, current[found]!));
@@ -349,15 +405,13 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       case 'replaceAll': {
         checkWritable(server, op);
         const next = impl.replaceAll(current, requested!);
-        checkQuota(next, quotaMessage);
-        commit(next);
+        checkQuotaAndCommit(op, current, next, quotaMessage, commit);
         return send(ctx, status, impl.replaceBody(requested!, next));
       }
       case 'merge': {
         checkWritable(server, op);
         const next = impl.merge(current, requested!);
-        checkQuota(next, quotaMessage);
-        commit(next);
+        checkQuotaAndCommit(op, current, next, quotaMessage, commit);
         return send(ctx, status, impl.mergeBody(requested!, next));
       }
       case 'setItem': {
@@ -365,11 +419,11 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
         if (impl.checksUriBodyMismatch && bodyKey !== key) throw new Fault(400, 'Request body and URI mismatch');
         checkWritable(server, op);
         const next = impl.setItem(current, key!, value);
-        checkQuota(next, quotaMessage);
-        commit(next);
+        checkQuotaAndCommit(op, current, next, quotaMessage, commit);
         return send(ctx, status, impl.itemBody(bodyKey, value));
       }
       case 'deleteItem': {
+        if (impl.lockCheckedBeforeKeyLookup) checkWritable(server, op);
         const found = impl.lookup(current, key!);
         if (found === undefined) throw new Fault(impl.absentKeyStatus('deleteItem'), 'Metadata item was not found');
         checkWritable(server, op);
@@ -384,7 +438,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     if (ctx.api === 'v2.1') return ctx.version;
     if (!impl.imageProxyVersionedOnV2) return undefined;
     try {
-      return requestedVersion(ctx.req.headers);
+      return impl.requestedVersion(ctx.req.headers);
     } catch {
       return undefined;
     }
@@ -460,6 +514,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   return {
     url: `http://127.0.0.1:${port}`,
     token,
+    readerToken,
     projectId,
     quota,
     store,

@@ -161,6 +161,61 @@ describe('reference implementation models Nova 26.2.2', () => {
     expect([gone.status, gone.json]).toEqual([404, { itemNotFound: { code: 404, message: 'The resource could not be found.' } }]);
     expect((await call('GET', I.replace('/v2.1/', '/v2/'), { headers: { 'OpenStack-API-Version': 'compute 2.39' } })).status).toBe(200);
   });
+  test('E6 project-less URLs reach the same controller', async () => {
+    await call('PUT', S(), { json: { metadata: { a: '1' } } });
+    const r = await call('GET', `/v2.1/servers/${serverId}/metadata`);
+    expect([r.status, r.json]).toEqual([200, { metadata: { a: '1' } }]);
+    expect((await call('GET', `/v2/servers/${serverId}/metadata/a`)).json).toEqual({ meta: { a: '1' } });
+  });
+
+  test('D13 Accept: application/xml is answered with JSON', async () => {
+    const r = await call('GET', S(), { headers: { Accept: 'application/xml' } });
+    expect([r.status, r.headers.get('content-type')]).toEqual([200, 'application/json']);
+  });
+
+  test('F3/F4/F5 quota counted on the merged set: growth beyond 128 → 403, overwrite at 128 → 200', async () => {
+    const many = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [`k${String(i).padStart(3, '0')}`, 'v']));
+    expect((await call('PUT', S(), { json: { metadata: many } })).status).toBe(200);
+    expect((await call('POST', S(), { json: { metadata: { extra: 'v' } } })).status).toBe(403);
+    expect((await call('POST', S(), { json: { metadata: { k000: 'changed' } } })).status).toBe(200);
+    expect((await call('PUT', `${S()}/extra`, { json: { meta: { extra: 'v' } } })).json).toEqual({ forbidden: { code: 403, message: 'Maximum number of metadata items exceeds 128' } });
+    expect((await call('PUT', S(), { json: { metadata: {} } })).status).toBe(200);
+  });
+
+  test('G19/G23 vm_state error: reads 200, DELETE of an existing key 409 "delete metadata", of an absent key 404', async () => {
+    const id = ref.store.createServer(ref.projectId, { vmState: 'error', metadata: { fixture: 'x' } }).id;
+    const E = `/v2.1/{p}/servers/${id}/metadata`;
+    expect((await call('GET', E)).status).toBe(200);
+    expect((await call('DELETE', `${E}/fixture`)).json).toEqual({ conflictingRequest: { code: 409, message: `Cannot 'delete metadata' instance ${id} while it is in vm_state error` } });
+    expect((await call('DELETE', `${E}/absent`)).status).toBe(404);
+  });
+
+  test('lock and unlock through the server action API (202), writes 409 only while locked', async () => {
+    const action = `/v2.1/{p}/servers/${serverId}/action`;
+    expect((await call('POST', action, { json: { lock: null } })).status).toBe(202);
+    expect((await call('PUT', `${S()}/x`, { json: { meta: { x: '1' } } })).status).toBe(409);
+    expect((await call('GET', S())).status).toBe(200);
+    expect((await call('POST', action, { json: { unlock: null } })).status).toBe(202);
+    expect((await call('PUT', `${S()}/x`, { json: { meta: { x: '1' } } })).status).toBe(200);
+  });
+
+  test('version document announces the microversion range', async () => {
+    const r = await call('GET', '/v2.1/');
+    expect((r.json as { version: { version: string; min_version: string } }).version).toMatchObject({ version: '2.93', min_version: '2.1' });
+  });
+  test('never-launched server: writes 409 "is in an invalid state"; another project\'s server 404 (E15/E16)', async () => {
+    const unlaunched = ref.store.createServer(ref.projectId, { launched: false }).id;
+    const r = await call('POST', `/v2.1/{p}/servers/${unlaunched}/metadata`, { json: { metadata: { a: '1' } } });
+    expect(r.json).toEqual({ conflictingRequest: { code: 409, message: `Instance ${unlaunched} is in an invalid state for 'update metadata'` } });
+    const other = ref.store.createServer('0123456789abcdef0123456789abcdef').id;
+    expect((await call('GET', `/v2.1/servers/${other}/metadata`)).status).toBe(404);
+    expect((await call('POST', `/v2.1/servers/${other}/metadata`, { json: { metadata: { a: '1' } } })).status).toBe(404);
+  });
+
+  test('multipart/form-data body → 500 computeFault (Nova 26.2.2 upstream bug)', async () => {
+    const r = await call('POST', S(), { body: '--x\r\n\r\n--x--\r\n', headers: { 'Content-Type': 'multipart/form-data; boundary=x' } });
+    expect([r.status, Object.keys(r.json as object)]).toEqual([500, ['computeFault']]);
+  });
 });
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Profile } from '../../profiles/index.ts';
 import type { Implementation } from '../../reference/implementation.ts';
 import { implementationFor } from '../../reference/mutants/index.ts';
@@ -52,8 +53,11 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
   const profile = opts.profile ?? config.profile;
   const reference = await startReference({ profile, implementation: opts.implementation ?? implementationFor(profile, opts.mutant) });
   registerSecret(reference.token);
+  registerSecret(reference.readerToken);
   const server = reference.store.createServer(reference.projectId, { metadata: { 'created-by': 'metaconform' } });
   const errorServer = reference.store.createServer(reference.projectId, { vmState: 'error', metadata: { fixture: 'error-state' } });
+  const unlaunchedServer = reference.store.createServer(reference.projectId, { launched: false, metadata: { fixture: 'never-launched' } });
+  const otherProjectServer = reference.store.createServer(randomUUID().replaceAll('-', ''), { metadata: { fixture: 'other-project' } });
   const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
   const variant = opts.variant ?? (opts.mutant ? `mutant ${opts.mutant}` : undefined);
   const target: Target = {
@@ -66,6 +70,9 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
     projectId: reference.projectId,
     serverId: server.id,
     errorServerId: errorServer.id,
+    unlaunchedServerId: unlaunchedServer.id,
+    otherProjectServerId: otherProjectServer.id,
+    readerToken: reference.readerToken,
     imageId: image.id,
     profile: profile.name,
     timeoutMs: config.timeoutMs,

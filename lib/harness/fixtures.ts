@@ -44,3 +44,8 @@ export async function expectRefused(
   expectSameMap(await currentMetadata(ctx, client), before, `metadata after the refused ${ex.request.method} ${redactText(ex.request.url)} is unchanged`);
   return fault;
 }
+
+/** A map of `count` distinct keys (`<prefix>0`, `<prefix>1`, …) with short values, for quota tests. */
+export function manyItems(count: number, prefix = 'q'): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, 'v']));
+}

@@ -21,6 +21,12 @@ export interface Target {
   serverId: string;
   /** A server in a vm_state that forbids writes (e.g. ERROR), when one is available. */
   errorServerId?: string;
+  /** A server that never launched (launched_at unset), when one is available. */
+  unlaunchedServerId?: string;
+  /** A server of another project (invisible to the token), when one is available. */
+  otherProjectServerId?: string;
+  /** A token of the same project with only the reader role, when one is available. */
+  readerToken?: string;
   imageId?: string;
   /**
    * Whether the target refuses requests without a token, as probed before the run (endpoint targets):
@@ -50,6 +56,7 @@ export function currentTargets(): Target[] {
   for (const t of cached) {
     registerSecret(t.token);
     registerRenewalSecrets(t.renewal);
+    registerSecret(t.readerToken);
   }
   return cached;
 }

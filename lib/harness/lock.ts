@@ -1,0 +1,54 @@
+import { InfrastructureError } from '../errors.ts';
+import { describeExchange, type Exchange } from '../http/exchange.ts';
+import type { ConformanceContext } from './conformance.ts';
+
+function actionUrl(ctx: ConformanceContext, serverId: string): string {
+  return `${ctx.target.bases[ctx.api]}/servers/${encodeURIComponent(serverId)}/action`;
+}
+
+function succeeded(ex: Exchange): boolean {
+  return ex.response.status >= 200 && ex.response.status < 300;
+}
+
+/**
+ * Runs `fn` while the server is locked (`POST /servers/{id}/action {"lock": null}`) and ALWAYS unlocks it
+ * afterwards, also when `fn` or the lock request fails. A refused lock makes the test not applicable.
+ * If the server cannot be unlocked the test ends without a verdict and says so loudly.
+ */
+export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Promise<T>, serverId: string = ctx.target.serverId): Promise<T> {
+  const url = actionUrl(ctx, serverId);
+  let lock: Exchange;
+  try {
+    lock = await ctx.arrange('lock the server', () => ctx.http.send('POST', url, { json: { lock: null } }));
+  } catch (e) {
+    await unlock(ctx, url, serverId); // the lock may have been applied before the failure
+    throw e;
+  }
+  if (!succeeded(lock)) ctx.notApplicable(`the target refused to lock the server: ${describeExchange(lock)}`);
+  let failure: unknown;
+  try {
+    return await fn();
+  } catch (e) {
+    failure = e;
+    throw e;
+  } finally {
+    const problem = await unlock(ctx, url, serverId);
+    // an unlock failure outranks the test's own verdict: the target is left in a state the run must not leave it in
+    if (problem) throw new InfrastructureError(`SERVER ${serverId} MAY STILL BE LOCKED: ${problem}${failure ? ` (the test itself ended with: ${(failure as Error).message})` : ''}`);
+  }
+}
+
+/** Unlocks the server (two attempts); returns a problem description, or undefined when it is unlocked. */
+async function unlock(ctx: ConformanceContext, url: string, serverId: string): Promise<string | undefined> {
+  let problem: string | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const ex = await ctx.step(`unlock server ${serverId}`, () => ctx.http.send('POST', url, { json: { unlock: null } }));
+      if (succeeded(ex)) return undefined;
+      problem = `unlock answered ${describeExchange(ex)}`;
+    } catch (e) {
+      problem = `unlock failed: ${(e as Error).message}`;
+    }
+  }
+  return problem;
+}
