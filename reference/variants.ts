@@ -15,6 +15,11 @@ export const CORRECT_VARIANTS: Readonly<Record<string, CorrectVariant>> = {
     profile: 'nova',
     patch: (c) => ({ successStatus: (op, api) => (op === 'list' || op === 'show' ? 203 : c.successStatus(op, api)) }),
   },
+  'unsupported-405': {
+    description: 'unsupported methods on metadata URLs answer 405 badMethod instead of a 404 route miss (seeds 002 and 004 list 405)',
+    profile: 'nova',
+    patch: () => ({ unsupportedMethod: 'method-not-allowed' }),
+  },
   'profile-huawei-ecs': { description: 'the reference under the huawei-ecs rules', profile: 'huawei-ecs' },
   'profile-fujitsu-k5': { description: 'the reference under the fujitsu-k5 rules', profile: 'fujitsu-k5' },
   'profile-rackspace': { description: 'the reference under the rackspace rules', profile: 'rackspace' },
