@@ -140,6 +140,11 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       return sendWebob(ctx, 413, 'Request Entity Too Large', `Request is too large. Larger than max_request_body_size (${MAX_BODY_BYTES}).`);
     }
     const method = req.method ?? 'GET';
+    // OPTIONS is answered before the API app on any path: 200, empty, no Nova headers (ground truth H6)
+    if (method === 'OPTIONS') {
+      res.writeHead(200, { 'content-length': '0' });
+      return void res.end();
+    }
     const pathOnly = (req.url ?? '/').split('?')[0] ?? '/';
     let decoded: string;
     try {
@@ -178,7 +183,9 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       urlProject = rest[0];
       rest = rest.slice(1);
     }
-    const route = urlProject === undefined && !impl.routesWithoutProject ? undefined : matchRoute(method, rest);
+    // routes match whole segments: a trailing slash is a route miss (ground truth E19, H7)
+    const trailingSlash = decoded.endsWith('/');
+    const route = trailingSlash || (urlProject === undefined && !impl.routesWithoutProject) ? undefined : matchRoute(method, rest);
     if (!route) return unmatched(ctx, method, rest);
     ctx.app = true;
     try {
@@ -188,6 +195,8 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
         } catch (e) {
           const echo = (e as { echo?: Version }).echo;
           if (echo) ctx.version = echo;
+          // a malformed version never becomes the request's: that 400 carries no version headers (I6)
+          else ctx.app = false;
           throw e;
         }
       }
@@ -256,12 +265,14 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     | { kind: 'server-action'; serverId: string }
     | { kind: 'servers'; method: 'create' | 'list' }
     | { kind: 'server'; method: 'show' | 'delete'; serverId: string }
-    | { kind: 'limits' };
+    | { kind: 'limits' }
+    | { kind: 'image'; imageId: string };
 
   function matchRoute(method: string, rest: string[]): Route | undefined {
     const [collection, id, sub, segment, ...extra] = rest;
     const key = segment === undefined ? undefined : impl.urlKey(segment);
     if (collection === 'limits' && rest.length === 1 && method === 'GET') return { kind: 'limits' };
+    if (collection === 'images' && id !== undefined && rest.length === 2 && method === 'GET') return { kind: 'image', imageId: id };
     if (collection === 'servers' && id === undefined) return method === 'POST' ? { kind: 'servers', method: 'create' } : method === 'GET' ? { kind: 'servers', method: 'list' } : undefined;
     if (collection === 'servers' && id !== undefined && sub === undefined) return method === 'GET' ? { kind: 'server', method: 'show', serverId: id } : method === 'DELETE' ? { kind: 'server', method: 'delete', serverId: id } : undefined;
     if ((collection !== 'servers' && collection !== 'images') || id === undefined || extra.length) return undefined;
@@ -275,6 +286,8 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
 
   async function dispatch(ctx: Ctx, route: Route, body: unknown): Promise<void> {
     switch (route.kind) {
+      case 'image':
+        return showImage(ctx, route.imageId);
       case 'limits':
         return send(ctx, 200, { limits: { rate: [], absolute: { maxServerMeta: quota, maxImageMeta: quota, maxPersonality: 5, maxPersonalitySize: 10240 } } });
       case 'servers':
@@ -298,6 +311,14 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       throw new Fault(404, `Instance ${serverId} could not be found.`);
     }
     return server;
+  }
+
+  /** GET /images/{id}: the image show proxy, removed at microversion 2.36 on /v2.1 (ground truth J32a, J32, J33). */
+  function showImage(ctx: Ctx, imageId: string): void {
+    if (ctx.api === 'v2.1' && compareVersion(ctx.version, [2, 35]) > 0) throw new Fault(404, 'The resource could not be found.');
+    const image = store.images.get(imageId);
+    if (!image) throw new Fault(404, 'Image not found.');
+    send(ctx, 200, { image: { id: image.id, name: image.id, status: 'ACTIVE', progress: 100, minDisk: 0, minRam: 0, metadata: Object.fromEntries(image.properties), links: [] } });
   }
 
   /** The server view the suite reads while booting and cleaning up (a small part of Nova's). */
