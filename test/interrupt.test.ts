@@ -1,41 +1,63 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cleanEnv, ROOT, startStandaloneReference, tempDir, type StandaloneReference } from './helpers/cli.ts';
 
 describe('an interrupted run leaves the target as it found it', () => {
   let ref: StandaloneReference;
+  let child: ChildProcess | undefined;
   beforeAll(async () => {
     ref = await startStandaloneReference();
   });
+  afterEach(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    child = undefined;
+  });
   afterAll(() => ref?.stop());
 
-  async function metadata(): Promise<unknown> {
-    const { METACONFORM_COMPUTE_URL: url, OS_PROJECT_ID: p, METACONFORM_SERVER_ID: s } = ref.settings;
-    return (await fetch(`${url}/${p}/servers/${s}/metadata`, { headers: { 'X-Auth-Token': ref.token } })).json();
-  }
+  const get = async (path: string) => (await fetch(`${ref.settings.METACONFORM_COMPUTE_URL}/${ref.settings.OS_PROJECT_ID}/servers/${ref.settings.METACONFORM_SERVER_ID}${path}`, { headers: { 'X-Auth-Token': ref.token } })).json();
+  const metadata = () => get('/metadata');
+  const locked = async () => ((await get('')) as { server: { locked: boolean } }).server.locked;
 
-  test.each(['SIGTERM', 'SIGINT'] as const)('%s midway: the original metadata is restored before the run exits', async (signal) => {
-    const before = await metadata();
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'metaconform.mjs'), 'run'], {
+  /** Starts a run against the reference; resolves with its exit code and output once it ends. */
+  function startRun(): { exited: Promise<number | null>; output: () => string } {
+    let out = '';
+    child = spawn(process.execPath, [join(ROOT, 'bin', 'metaconform.mjs'), 'run'], {
       cwd: tempDir('interrupt'),
       env: cleanEnv({ ...ref.settings, OS_TOKEN: ref.token, METACONFORM_RESULTS_DIR: join(tempDir('interrupt-results'), 'r') }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        // the first suite file has finished: the server's metadata has been changed by now
-        if (/\d+ tests\]/.test(out)) resolve();
-      });
-    });
-    expect(await metadata()).not.toEqual(before);
-    child.kill(signal);
-    const code = await exited;
-    expect(code).toBe(signal === 'SIGINT' ? 130 : 143);
-    expect(out).toContain(`${signal} received, restoring the target`);
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const run = child;
+    return { exited: new Promise((resolve) => run.on('close', (code) => resolve(code))), output: () => out };
+  }
+
+  async function waitFor(what: string, condition: () => Promise<boolean>, output: () => string): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline || child?.exitCode !== null) throw new Error(`the run never reached "${what}": ${output().slice(-800)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s midway: the original metadata is restored before the run exits', async (signal) => {
+    const before = await metadata();
+    const { exited, output } = startRun();
+    await waitFor('a changed server', async () => JSON.stringify(await metadata()) !== JSON.stringify(before), output);
+    child!.kill(signal);
+    expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
+    expect(output()).toContain(`${signal} received, restoring the target`);
+    expect(await metadata()).toEqual(before);
+  });
+
+  test('killed while a lock test holds the server locked: unlocked and restored before the run exits', async () => {
+    const before = await metadata();
+    expect(await locked()).toBe(false);
+    const { exited, output } = startRun();
+    await waitFor('a locked server', locked, output);
+    child!.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(await locked()).toBe(false);
     expect(await metadata()).toEqual(before);
   });
 });

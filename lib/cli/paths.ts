@@ -16,6 +16,7 @@ export const RESULT_FILES = {
   killMatrix: 'kill-matrix.json',
   certification: 'certification.json',
   certificationText: 'certification.md',
+  lockMarker: 'server-locked-by-run.json',
 } as const;
 
 let version: string | undefined;

@@ -10,7 +10,7 @@ import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
 import ProgressReporter from '../../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
-import { connectEndpoint, releaseCreated, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
+import { connectEndpoint, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
 
 export { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
@@ -29,6 +29,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   prepareResults(config.resultsDir);
   const resolved = await resolveTarget(config, log);
   const { target } = resolved;
+  target.lockMarker = join(config.resultsDir, RESULT_FILES.lockMarker);
   const facts = await discoverFacts(target);
   const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
   log(`metaconform: profile ${config.profile.name}, target ${target.label}, results in ${config.resultsDir}`);
@@ -42,7 +43,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   const cleanup = async (): Promise<string | undefined> => {
     if (cleaned) return undefined;
     cleaned = true;
-    const problems = [await restoreSnapshot(resolved, config), await releaseCreated(resolved, config, log)].filter(Boolean);
+    const problems = [await releaseLock(resolved, config), await restoreSnapshot(resolved, config), await releaseCreated(resolved, config, log)].filter(Boolean);
     await resolved.reference?.close();
     return problems.length ? problems.join('; ') : undefined;
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { Profile } from '../../profiles/index.ts';
 import type { Implementation } from '../../reference/implementation.ts';
 import { implementationFor } from '../../reference/mutants/index.ts';
@@ -167,6 +168,21 @@ async function snapshotImage(image: MetadataClient, config: RunConfig): Promise<
   const errors = schemaErrors('metadata-collection', body);
   if (errors) throw new InfrastructureError(`cannot snapshot the image's properties, its list response is not valid (${errors}): ${describeExchange(ex)}`);
   return (body as { metadata: Metadata }).metadata;
+}
+
+/** Unlocks a server a lock test left locked (the run was interrupted); returns a problem description or undefined. */
+export async function releaseLock(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
+  const marker = resolved.target.lockMarker;
+  if (!marker || !existsSync(marker)) return undefined;
+  const { serverId, url } = JSON.parse(readFileSync(marker, 'utf8')) as { serverId: string; url: string };
+  try {
+    const ex = await runnerHttp(resolved.target, config).send('POST', url, { json: { unlock: null } });
+    if (ex.response.status >= 300) return `SERVER ${serverId} MAY STILL BE LOCKED: unlock answered ${describeExchange(ex)}`;
+    rmSync(marker, { force: true });
+    return undefined;
+  } catch (e) {
+    return `SERVER ${serverId} MAY STILL BE LOCKED: ${(e as Error).message}`;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { InfrastructureError } from '../errors.ts';
 import { describeExchange, type Exchange } from '../http/exchange.ts';
 import type { ConformanceContext } from './conformance.ts';
@@ -17,6 +18,8 @@ function succeeded(ex: Exchange): boolean {
  */
 export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Promise<T>, serverId: string = ctx.target.serverId): Promise<T> {
   const url = actionUrl(ctx, serverId);
+  // tells the runner to unlock the server if the run is interrupted before the finally below
+  if (ctx.target.lockMarker) writeFileSync(ctx.target.lockMarker, `${JSON.stringify({ serverId, url })}\n`);
   let lock: Exchange;
   try {
     lock = await ctx.arrange('lock the server', () => ctx.http.send('POST', url, { json: { lock: null } }));
@@ -33,6 +36,7 @@ export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Pro
     throw e;
   } finally {
     const problem = await unlock(ctx, url, serverId);
+    if (!problem && ctx.target.lockMarker) rmSync(ctx.target.lockMarker, { force: true });
     // an unlock failure outranks the test's own verdict: the target is left in a state the run must not leave it in
     if (problem) throw new InfrastructureError(`SERVER ${serverId} MAY STILL BE LOCKED: ${problem}${failure ? ` (the test itself ended with: ${(failure as Error).message})` : ''}`);
   }

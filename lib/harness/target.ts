@@ -39,6 +39,8 @@ export interface Target {
   concurrency?: number;
   /** Only tests of these behaviour IDs are declared for this target; absent means all. */
   behaviours?: string[];
+  /** A file the lock helper writes while it holds the server locked, so an interrupted run can unlock it. */
+  lockMarker?: string;
   /** Record Allure labels, steps and transcripts (off for quiet matrix runs). Default true. */
   record?: boolean;
 }
