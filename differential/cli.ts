@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { openSession } from '../lib/auth/session.ts';
 import { loadConfig } from '../lib/config/load.ts';
-import { ConfigError, EXIT, InfrastructureError } from '../lib/errors.ts';
+import { exitForError } from '../lib/cli/exit.ts';
+import { ConfigError, EXIT } from '../lib/errors.ts';
 import { redactText } from '../lib/http/redact.ts';
 import { formatReport, hasUnexplained, loadCases, runDifferential, startEmbeddedForDifferential, type DiffTarget } from './run.ts';
 
@@ -48,15 +49,6 @@ export async function main(): Promise<number> {
       await close?.();
     }
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`differential: configuration error: ${redactText(e.message)}`);
-      return EXIT.USAGE;
-    }
-    if (e instanceof InfrastructureError) {
-      console.error(`differential: no verdict: ${redactText(e.message)}`);
-      return EXIT.NO_VERDICT;
-    }
-    console.error(`differential: internal error: ${redactText((e as Error)?.stack ?? String(e))}`);
-    return EXIT.NO_VERDICT;
+    return exitForError('differential', e);
   }
 }

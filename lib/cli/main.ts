@@ -1,7 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { loadConfig, targetKind } from '../config/load.ts';
-import { ConfigError, EXIT, InfrastructureError } from '../errors.ts';
-import { redactText } from '../http/redact.ts';
+import { ConfigError, EXIT } from '../errors.ts';
+import { exitForError } from './exit.ts';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `usage: metaconform <command>
@@ -89,15 +89,6 @@ export async function main(argv: string[]): Promise<number> {
         throw new ConfigError(command, `unknown command\n${USAGE}`);
     }
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`metaconform: configuration error: ${redactText(e.message)}`);
-      return EXIT.USAGE;
-    }
-    if (e instanceof InfrastructureError) {
-      console.error(`metaconform: no verdict: ${redactText(e.message)}`);
-      return EXIT.NO_VERDICT;
-    }
-    console.error(`metaconform: internal error: ${redactText((e as Error)?.stack ?? String(e))}`);
-    return EXIT.NO_VERDICT;
+    return exitForError('metaconform', e);
   }
 }

@@ -3,9 +3,18 @@ import type { ConformanceContext } from './conformance.ts';
 
 export type Microversion = [number, number];
 
-export function parseMicroversion(text: string): Microversion | undefined {
-  const m = /^(\d+)\.(\d+)$/.exec(text.trim());
+export interface MicroversionRange {
+  min: Microversion;
+  max: Microversion;
+}
+
+export function parseMicroversion(text: unknown): Microversion | undefined {
+  const m = typeof text === 'string' ? /^(\d+)\.(\d+)$/.exec(text.trim()) : null;
   return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+export function formatVersion(v: readonly [number, number]): string {
+  return `${v[0]}.${v[1]}`;
 }
 
 export function atLeast(v: Microversion, min: Microversion): boolean {
@@ -18,14 +27,20 @@ export function computeVersion(version: string): Record<string, string> {
 }
 
 /**
- * The highest microversion the target serves, from its version document (`GET {root}/v2.1/` →
- * `version.version`), read as an arranging step; undefined when the document states none.
+ * The microversion range the version document of a base announces (`GET {root}/{api}/` →
+ * version.min_version/version), read as an arranging step; undefined when the base has no microversions
+ * (Nova's /v2 announces empty strings).
  */
+export async function announcedMicroversions(ctx: ConformanceContext, api: string = ctx.api): Promise<MicroversionRange | undefined> {
+  const ex = await ctx.arrange(`read the version document (GET /${api}/)`, () => ctx.http.send('GET', `${ctx.target.root}/${api}/`));
+  if (!ctx.profile.success.read.includes(ex.response.status)) throw new Error(`no version document: ${describeExchange(ex)}`);
+  const doc = (json(ex) as { version?: { version?: unknown; min_version?: unknown } } | undefined)?.version;
+  const max = parseMicroversion(doc?.version);
+  const min = parseMicroversion(doc?.min_version);
+  return max && min ? { min, max } : undefined;
+}
+
+/** The highest microversion the target serves (its /v2.1 version document); undefined when it states none. */
 export async function maxMicroversion(ctx: ConformanceContext): Promise<Microversion | undefined> {
-  return ctx.arrange('read the maximum microversion from GET /v2.1/', async () => {
-    const ex = await ctx.http.send('GET', `${ctx.target.root}/v2.1/`);
-    if (!ctx.profile.success.read.includes(ex.response.status)) throw new Error(describeExchange(ex));
-    const version = (json(ex) as { version?: { version?: unknown } } | undefined)?.version?.version;
-    return typeof version === 'string' ? parseMicroversion(version) : undefined;
-  });
+  return (await announcedMicroversions(ctx, 'v2.1'))?.max;
 }

@@ -1,6 +1,19 @@
 import { Fault } from '../faults.ts';
-import { MAX_VERSION, MIN_VERSION } from '../microversion.ts';
+import type { Implementation } from '../implementation.ts';
+import { MAX_VERSION, MIN_VERSION, type Version } from '../microversion.ts';
 import type { Mutant } from './types.ts';
+
+/** A version parser that answers `version` where the correct one refuses with `status`. */
+function acceptingRefusal(c: Implementation, status: number, version: Version): Implementation['requestedVersion'] {
+  return (headers) => {
+    try {
+      return c.requestedVersion(headers);
+    } catch (e) {
+      if (e instanceof Fault && e.status === status) return version;
+      throw e;
+    }
+  };
+}
 
 /** Mutants of headers, microversions, methods and routing. */
 export const protocolMutants: Readonly<Record<string, Mutant>> = {
@@ -62,30 +75,12 @@ export const protocolMutants: Readonly<Record<string, Mutant>> = {
   'invalid-microversion-accepted': {
     description: 'a malformed OpenStack-API-Version is ignored (2.1 used) instead of 400',
     violates: ['SM-VER-001'],
-    patch: (c) => ({
-      requestedVersion: (headers) => {
-        try {
-          return c.requestedVersion(headers);
-        } catch (e) {
-          if (e instanceof Fault && e.status === 400) return MIN_VERSION;
-          throw e;
-        }
-      },
-    }),
+    patch: (c) => ({ requestedVersion: acceptingRefusal(c, 400, MIN_VERSION) }),
   },
   'unsupported-microversion-clamped': {
     description: 'a microversion above the maximum is served at the maximum instead of 406',
     violates: ['SM-VER-001'],
-    patch: (c) => ({
-      requestedVersion: (headers) => {
-        try {
-          return c.requestedVersion(headers);
-        } catch (e) {
-          if (e instanceof Fault && e.status === 406) return MAX_VERSION;
-          throw e;
-        }
-      },
-    }),
+    patch: (c) => ({ requestedVersion: acceptingRefusal(c, 406, MAX_VERSION) }),
   },
   'delete-200-at-newer-microversions': {
     description: 'from microversion 2.2 on, DELETE item answers 200 instead of 204',

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectFault, expectItem, expectSameMap } from '../../lib/harness/expect.ts';
 import { imageClient, seedImage } from '../../lib/harness/image.ts';
-import { absoluteLimit } from '../../lib/harness/limits.ts';
+import { absoluteLimit } from '../../lib/harness/discovery.ts';
 import type { Exchange } from '../../lib/http/exchange.ts';
 
 /** `n` properties k000, k001, … */

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { announcedMicroversions } from '../../lib/harness/discovery.ts';
+import { announcedMicroversions } from '../../lib/harness/microversions.ts';
 import { expectFault, expectSchema, expectStatus } from '../../lib/harness/expect.ts';
 import { seed, unknownId } from '../../lib/harness/fixtures.ts';
 import { describeExchange, type Exchange } from '../../lib/http/exchange.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
-import { announcedMicroversions, formatVersion } from '../../lib/harness/discovery.ts';
+import { announcedMicroversions, formatVersion } from '../../lib/harness/microversions.ts';
 import { expectCollection, expectEmptyBody, expectItem, expectStatus, header } from '../../lib/harness/expect.ts';
 import { seed, unknownId } from '../../lib/harness/fixtures.ts';
 import { describeExchange, type Exchange } from '../../lib/http/exchange.ts';

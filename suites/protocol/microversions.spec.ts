@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
-import { announcedMicroversions, formatVersion, type MicroversionRange } from '../../lib/harness/discovery.ts';
+import { announcedMicroversions, formatVersion, type MicroversionRange } from '../../lib/harness/microversions.ts';
 import { expectCollection, expectFault, expectSameMap } from '../../lib/harness/expect.ts';
 import { seed } from '../../lib/harness/fixtures.ts';
 import { json, type Exchange } from '../../lib/http/exchange.ts';
