@@ -113,6 +113,8 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
     serverId,
     ...(t.imageId ? { imageId: t.imageId } : {}),
     ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
+    ...(t.unlaunchedServerId ? { unlaunchedServerId: t.unlaunchedServerId } : {}),
+    ...(t.otherProjectServerId ? { otherProjectServerId: t.otherProjectServerId } : {}),
     profile: config.profile.name,
     timeoutMs: config.timeoutMs,
     concurrency: config.concurrency,

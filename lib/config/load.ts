@@ -24,6 +24,9 @@ export type TargetConfig =
       boot?: BootSettings;
       imageId?: string;
       errorServerId?: string;
+      /** Optional fixtures: a never-launched server, and a server of another project. */
+      unlaunchedServerId?: string;
+      otherProjectServerId?: string;
     };
 
 export interface RunConfig {
@@ -133,13 +136,18 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
   const boot = serverId === undefined ? bootSettings(env) : undefined;
   const imageId = value(env, VARS.imageId);
   if (imageId !== undefined) checkId(VARS.imageId, imageId);
-  const errorServerId = value(env, VARS.errorServerId);
-  if (errorServerId !== undefined) checkId(VARS.errorServerId, errorServerId);
+  const optionalId = (name: string) => {
+    const id = value(env, name);
+    return id === undefined ? undefined : checkId(name, id);
+  };
+  const errorServerId = optionalId(VARS.errorServerId);
+  const unlaunchedServerId = optionalId(VARS.unlaunchedServerId);
+  const otherProjectServerId = optionalId(VARS.otherProjectServerId);
   return {
     profile,
     resultsDir,
     timeoutMs,
     concurrency,
-    target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, ...(serverId ? { serverId } : {}), ...(boot ? { boot } : {}), ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}) },
+    target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, ...(serverId ? { serverId } : {}), ...(boot ? { boot } : {}), ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}), ...(unlaunchedServerId ? { unlaunchedServerId } : {}), ...(otherProjectServerId ? { otherProjectServerId } : {}) },
   };
 }

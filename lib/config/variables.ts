@@ -11,6 +11,8 @@ export const VARS = {
   bootTimeout: 'METACONFORM_BOOT_TIMEOUT_S',
   imageId: 'METACONFORM_IMAGE_ID',
   errorServerId: 'METACONFORM_ERROR_SERVER_ID',
+  unlaunchedServerId: 'METACONFORM_UNLAUNCHED_SERVER_ID',
+  otherProjectServerId: 'METACONFORM_OTHER_PROJECT_SERVER_ID',
   profile: 'METACONFORM_PROFILE',
   resultsDir: 'METACONFORM_RESULTS_DIR',
   timeoutMs: 'METACONFORM_TIMEOUT_MS',

@@ -26,7 +26,7 @@ conformance('SM-STATE-001', 'every write on a server in a vm_state that forbids 
 
 conformance('SM-STATE-002', 'writes on a server that never launched are 409 conflictingRequest', async (ctx) => {
   const id = ctx.target.unlaunchedServerId;
-  if (!id) return ctx.notApplicable('no never-launched server (launched_at unset) is available as a fixture');
+  if (!id) return ctx.notApplicable('no never-launched server (launched_at unset) is available: METACONFORM_UNLAUNCHED_SERVER_ID is not set');
   const client = ctx.server.with({ id });
   const stored = expectCollection(await client.list(), ctx.profile.success.read);
   const ops = ctx.profile.operations;

@@ -25,7 +25,7 @@ conformance('SM-SHOW-003', 'GET item on an unknown server is 404 about the serve
 
 conformance('SM-AUTH-003', 'another project\'s server is invisible: 404, never 403', async (ctx) => {
   const id = ctx.target.otherProjectServerId;
-  if (!id) return ctx.notApplicable('needs a server of another project, which cannot be configured for an endpoint yet');
+  if (!id) return ctx.notApplicable('needs a server of another project (METACONFORM_OTHER_PROJECT_SERVER_ID is not set)');
   const elsewhere = ctx.server.with({ id });
   const ops = ctx.profile.operations;
   // the writes repeat nothing the other project could lose: they must never reach it

@@ -134,7 +134,8 @@ phase_end services "$t"
 t=$(now)
 : > "$LOGS/fixtures.log"
 out=$("$PY" "$HERE/py/server_fixtures.py" --config-file "$ETC/nova/nova.conf" \
-  --project "$PROJECT_ID" --user "$USER_ID" --server "$SERVER_ID" --error-server "$ERROR_SERVER_ID" 2>>"$LOGS/fixtures.log") \
+  --project "$PROJECT_ID" --user "$USER_ID" --server "$SERVER_ID" --error-server "$ERROR_SERVER_ID" \
+  --unlaunched-server "$UNLAUNCHED_SERVER_ID" --other-project "$OTHER_PROJECT_ID" --other-project-server "$OTHER_PROJECT_SERVER_ID" 2>>"$LOGS/fixtures.log") \
   || { tail -30 "$LOGS/fixtures.log" >&2; die "server fixtures failed (log: $LOGS/fixtures.log)"; }
 while read -r line; do say "$line"; done <<<"$out"
 out=$("$PY" "$HERE/py/image_fixture.py" --glance "http://127.0.0.1:$GLANCE_PORT" --image "$IMAGE_ID" 2>>"$LOGS/fixtures.log") \
@@ -154,6 +155,8 @@ export OS_TOKEN=$TOKEN
 export OS_PROJECT_ID=$PROJECT_ID
 export METACONFORM_SERVER_ID=$SERVER_ID
 export METACONFORM_ERROR_SERVER_ID=$ERROR_SERVER_ID
+export METACONFORM_UNLAUNCHED_SERVER_ID=$UNLAUNCHED_SERVER_ID
+export METACONFORM_OTHER_PROJECT_SERVER_ID=$OTHER_PROJECT_SERVER_ID
 export METACONFORM_IMAGE_ID=$IMAGE_ID
 export METACONFORM_PROFILE=nova
 EOF

@@ -16,6 +16,9 @@ USER_ID=metaconform
 # Fixed fixture ids, so a second run finds (and resets) the same fixtures.
 SERVER_ID=6d657461-636f-4e66-8f72-6d0000000001
 ERROR_SERVER_ID=6d657461-636f-4e66-8f72-6d0000000002
+UNLAUNCHED_SERVER_ID=6d657461-636f-4e66-8f72-6d0000000004
+OTHER_PROJECT_ID=6d657461636f6e666f726d0000000002
+OTHER_PROJECT_SERVER_ID=6d657461-636f-4e66-8f72-6d0000000005
 IMAGE_ID=6d657461-636f-4e66-8f72-6d0000000003
 
 SCRATCH="$STATE/pkgroot"        # service packages unpacked here (dpkg-deb -x), never installed

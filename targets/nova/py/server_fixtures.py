@@ -16,9 +16,13 @@ from nova.compute import power_state, vm_states
 from nova.network import model as network_model
 
 SERVERS = {
-    # option name: (display name, vm_state, power_state, original metadata)
-    'server': ('metaconform-server', vm_states.ACTIVE, power_state.RUNNING, {'created-by': 'metaconform'}),
-    'error_server': ('metaconform-error-server', vm_states.ERROR, power_state.NOSTATE, {'fixture': 'error-state'}),
+    # option name: (display name, vm_state, power_state, original metadata, launched, owner)
+    'server': ('metaconform-server', vm_states.ACTIVE, power_state.RUNNING, {'created-by': 'metaconform'}, True, 'project'),
+    'error_server': ('metaconform-error-server', vm_states.ERROR, power_state.NOSTATE, {'fixture': 'error-state'}, True, 'project'),
+    # never launched (launched_at unset): Nova refuses metadata writes (SM-STATE-002)
+    'unlaunched_server': ('metaconform-unlaunched', vm_states.ACTIVE, power_state.NOSTATE, {'fixture': 'unlaunched'}, False, 'project'),
+    # another project's server: invisible to the suite's project (SM-AUTH-003)
+    'other_project_server': ('metaconform-other-project', vm_states.ACTIVE, power_state.RUNNING, {'fixture': 'other-project'}, True, 'other_project'),
 }
 
 
@@ -36,7 +40,8 @@ def cell1(ctxt):
 
 
 def ensure(ctxt, cell, args, uuid, spec):
-    name, vm_state, power, metadata = spec
+    name, vm_state, power, metadata, launched, owner = spec
+    project = getattr(args, owner)
     with context.target_cell(ctxt, cell) as cctxt:
         try:
             inst = objects.Instance.get_by_uuid(cctxt, uuid, expected_attrs=['metadata', 'system_metadata'])
@@ -47,10 +52,10 @@ def ensure(ctxt, cell, args, uuid, spec):
             now = timeutils.utcnow()
             f = flavor()
             inst = objects.Instance(
-                context=cctxt, uuid=uuid, project_id=args.project, user_id=args.user,
+                context=cctxt, uuid=uuid, project_id=project, user_id=args.user,
                 display_name=name, hostname=name, host='metaconform-nova', node='metaconform-nova',
                 vm_state=vm_state, power_state=power, task_state=None,
-                launched_at=now, launch_index=0, image_ref='',
+                launched_at=now if launched else None, launch_index=0, image_ref='',
                 flavor=f, old_flavor=None, new_flavor=None, instance_type_id=f.id,
                 memory_mb=f.memory_mb, vcpus=f.vcpus, root_gb=f.root_gb, ephemeral_gb=f.ephemeral_gb,
                 availability_zone='nova', locked=False, locked_by=None,
@@ -64,15 +69,17 @@ def ensure(ctxt, cell, args, uuid, spec):
             inst.task_state = None
             inst.locked = False
             inst.locked_by = None
-            if inst.launched_at is None:
+            if launched and inst.launched_at is None:
                 inst.launched_at = timeutils.utcnow()
+            if not launched:
+                inst.launched_at = None
             inst.metadata = dict(metadata)
             inst.system_metadata = {k: v for k, v in inst.system_metadata.items() if k != 'locked_reason'}
             inst.save()
     try:
         objects.InstanceMapping.get_by_instance_uuid(ctxt, uuid)
     except exception.InstanceMappingNotFound:
-        objects.InstanceMapping(ctxt, instance_uuid=uuid, cell_mapping=cell, project_id=args.project,
+        objects.InstanceMapping(ctxt, instance_uuid=uuid, cell_mapping=cell, project_id=project,
                                 user_id=args.user).create()
     print(f'server {uuid} ({name}, vm_state {vm_state}): {action}')
 
@@ -84,6 +91,9 @@ def main():
     parser.add_argument('--user', required=True)
     parser.add_argument('--server', required=True)
     parser.add_argument('--error-server', required=True)
+    parser.add_argument('--unlaunched-server', required=True)
+    parser.add_argument('--other-project', required=True)
+    parser.add_argument('--other-project-server', required=True)
     args = parser.parse_args()
     objects.register_all()
     config.parse_args(['server_fixtures', '--config-file', args.config_file])  # init_rpc: registers transport_url (fake:/)
@@ -91,6 +101,8 @@ def main():
     cell = cell1(ctxt)
     ensure(ctxt, cell, args, args.server, SERVERS['server'])
     ensure(ctxt, cell, args, args.error_server, SERVERS['error_server'])
+    ensure(ctxt, cell, args, args.unlaunched_server, SERVERS['unlaunched_server'])
+    ensure(ctxt, cell, args, args.other_project_server, SERVERS['other_project_server'])
 
 
 if __name__ == '__main__':
