@@ -20,11 +20,11 @@ describe('an interrupted run leaves the target as it found it', () => {
   const locked = async () => ((await get('')) as { server: { locked: boolean } }).server.locked;
 
   /** Starts a run against the reference; resolves with its exit code and output once it ends. */
-  function startRun(): { exited: Promise<number | null>; output: () => string } {
+  function startRun(extra: Record<string, string> = {}): { exited: Promise<number | null>; output: () => string } {
     let out = '';
     child = spawn(process.execPath, [join(ROOT, 'bin', 'metaconform.mjs'), 'run'], {
       cwd: tempDir('interrupt'),
-      env: cleanEnv({ ...ref.settings, OS_TOKEN: ref.token, METACONFORM_RESULTS_DIR: join(tempDir('interrupt-results'), 'r') }),
+      env: cleanEnv({ ...ref.settings, OS_TOKEN: ref.token, METACONFORM_RESULTS_DIR: join(tempDir('interrupt-results'), 'r'), ...extra }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -59,5 +59,18 @@ describe('an interrupted run leaves the target as it found it', () => {
     expect(await exited).toBe(143);
     expect(await locked()).toBe(false);
     expect(await metadata()).toEqual(before);
+  });
+
+  test('killed midway, a run that booted its own server deletes it: nothing is left behind', async () => {
+    const servers = async () =>
+      ((await (await fetch(`${ref.settings.METACONFORM_COMPUTE_URL}/${ref.settings.OS_PROJECT_ID}/servers?name=${encodeURIComponent('^metaconform-')}`, { headers: { 'X-Auth-Token': ref.token } })).json()) as { servers: { id: string }[] }).servers;
+    expect(await servers()).toEqual([]);
+    const { METACONFORM_SERVER_ID: _, ...settings } = ref.settings;
+    const { exited, output } = startRun({ ...settings, METACONFORM_SERVER_ID: '', METACONFORM_FLAVOR: 'm1.tiny', METACONFORM_BOOT_IMAGE: 'cirros', METACONFORM_NETWORK: 'none' });
+    await waitFor('the first suite file done on the booted server', async () => (await servers()).length === 1 && /\d+ tests\]/.test(output()), output);
+    child!.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(output()).toMatch(/deleted server /);
+    expect(await servers()).toEqual([]);
   });
 });
