@@ -1,26 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CATALOGUE } from '../catalogue/index.ts';
 import { nova } from '../profiles/nova.ts';
 import { PROFILES } from '../profiles/index.ts';
-import { ROOT } from './helpers/cli.ts';
+import { citedBehaviours } from '../lib/cli/suite-files.ts';
 
-/** Behaviour IDs cited by conformance() calls in the suites (the first argument). */
+/** Behaviour IDs cited by conformance() calls in the suites, with the files citing them. */
 function citedIds(): Map<string, string[]> {
   const cited = new Map<string, string[]>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.spec.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/conformance\(\s*'([^']+)'/g)) {
-          cited.set(m[1]!, [...(cited.get(m[1]!) ?? []), path.slice(ROOT.length + 1)]);
-        }
-      }
-    }
-  };
-  walk(join(ROOT, 'suites'));
+  for (const [file, ids] of citedBehaviours()) for (const id of ids) cited.set(id, [...(cited.get(id) ?? []), file]);
   return cited;
 }
 

@@ -10,6 +10,8 @@ export interface ExecuteOptions {
   testsFile: string;
   /** Extra vitest reporters (console, JUnit, Allure); none for a quiet matrix run. */
   reporters: unknown[];
+  /** Only these suite files (relative to the package), when the targets test a selection of behaviours. */
+  files?: string[];
   /** Receives a function that stops the run and its workers (used on SIGINT/SIGTERM before restoring the target). */
   onStoppable?: (stop: () => Promise<void>) => void;
 }
@@ -32,7 +34,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
     for (const sig of signals) for (const l of process.listeners(sig)) if (!ours.get(sig)!.has(l)) process.off(sig, l);
     opts.onStoppable?.(() => vitest.close());
     try {
-      await vitest.start();
+      await vitest.start(opts.files);
     } finally {
       await vitest.close();
     }

@@ -1,13 +1,18 @@
 import { config as loadDotenv } from 'dotenv';
 import { loadConfig, targetKind } from '../config/load.ts';
 import { ConfigError, EXIT } from '../errors.ts';
+import { loadExpectations } from '../results/expectations.ts';
 import { exitForError } from './exit.ts';
+import { resolveSelection } from './selection.ts';
 import { readFileSync } from 'node:fs';
 
 const USAGE = `usage: metaconform <command>
 
 commands:
   run       run the conformance suites (against the embedded reference when no target is configured)
+            --behaviour ID|GLOB, --tag TAG, --exclude ID|GLOB|TAG (repeatable, comma-separated), --dry-run,
+            --expectations FILE (known failures: fail|skip), --strict-expectations (a stale one fails the gate),
+            --profile NAME, --results-dir DIR
   list      print the behaviour catalogue (ID, level, rule); --json for machines
   cleanup   find servers left behind by earlier runs (metaconform-*); --yes deletes them
   report    turn results/allure-results into an HTML report (offline)
@@ -32,16 +37,46 @@ function parseOptions(args: string[], known: Record<string, string>): Record<str
   return env;
 }
 
+/** `run`'s arguments: value options, repeatable list options (comma-separated too) and flags. */
+function parseRunArgs(args: string[]): { env: Record<string, string>; lists: Record<'--behaviour' | '--tag' | '--exclude', string[]>; flags: Set<string> } {
+  const values: Record<string, string> = { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR', '--expectations': 'expectations' };
+  const lists = { '--behaviour': [] as string[], '--tag': [] as string[], '--exclude': [] as string[] };
+  const known = ['--dry-run', '--strict-expectations'];
+  const env: Record<string, string> = {};
+  const flags = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (known.includes(arg)) {
+      flags.add(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!(flag in values) && !(flag in lists)) throw new ConfigError(arg, `unknown option (known: ${[...Object.keys(values), ...Object.keys(lists), ...known].join(', ')})`);
+    const v = inline ?? args[++i];
+    if (v === undefined || v === '') throw new ConfigError(flag, 'needs a value');
+    if (flag in lists) lists[flag as keyof typeof lists].push(...v.split(',').map((x) => x.trim()).filter(Boolean));
+    else env[values[flag]!] = v;
+  }
+  return { env, lists, flags };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run': {
         loadDotenv({ quiet: true });
-        const overrides = parseOptions(rest, { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR' });
-        const config = loadConfig({ ...process.env, ...overrides });
+        const { env, lists, flags } = parseRunArgs(rest);
+        const config = loadConfig({ ...process.env, ...env });
+        const selection = resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
+        const expectations = env.expectations ? loadExpectations(env.expectations) : undefined;
         const { runConformance } = await import('./run.ts');
-        return await runConformance(config);
+        return await runConformance(config, {
+          selection,
+          ...(expectations ? { expectations } : {}),
+          strictExpectations: flags.has('--strict-expectations'),
+          dryRun: flags.has('--dry-run'),
+        });
       }
       case 'cleanup': {
         loadDotenv({ quiet: true });

@@ -61,7 +61,7 @@ export async function runMatrix(config: RunConfig, filter?: (name: string) => bo
       { testsFile: join(config.resultsDir, RESULT_FILES.tests), reporters: [] },
     );
     return entries.map((e) => {
-      const summary = summarise(only(record, e.name), getProfile(e.profile.name), e.kind === 'mutant' ? relatedBehaviours(e.violates) : undefined);
+      const summary = summarise(only(record, e.name), getProfile(e.profile.name), e.kind === 'mutant' ? { selected: relatedBehaviours(e.violates) } : {});
       const failed = summary.behaviours.filter((b) => b.status === 'failed').map((b) => b.id);
       const errors = summary.behaviours.filter((b) => b.status === 'error').map((b) => b.id);
       const ok = e.kind === 'correct' ? summary.exitCode === EXIT.CONFORMANT : summary.exitCode === EXIT.NON_CONFORMANT && e.violates.every((id) => failed.includes(id));

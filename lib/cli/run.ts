@@ -4,11 +4,14 @@ import type { RunConfig } from '../config/load.ts';
 import { EXIT } from '../errors.ts';
 import { redactText } from '../http/redact.ts';
 import { writeCertification } from '../results/certification.ts';
+import type { Expectations } from '../results/expectations.ts';
+import type { ResolvedSelection } from './selection.ts';
 import { formatSummary, summarise } from '../results/summary.ts';
 import { discoverFacts } from './discovery.ts';
 import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
 import ProgressReporter from '../../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
+import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
 import { connectEndpoint, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
 
@@ -23,16 +26,46 @@ async function resolveTarget(config: RunConfig, log: (line: string) => void): Pr
   return config.target.kind === 'reference' ? startEmbedded(config, { ...(config.target.mutant ? { mutant: config.target.mutant } : {}) }) : connectEndpoint(config, log);
 }
 
+export interface RunOptions {
+  selection?: ResolvedSelection;
+  expectations?: Expectations;
+  /** A stale expectation (expected to fail, but passes) fails the gate. */
+  strictExpectations?: boolean;
+  /** Print what would run and send no request. */
+  dryRun?: boolean;
+}
+
+/** The behaviours a run declares tests for: the selection, less those an expectation skips. */
+function behavioursToRun(config: RunConfig, opts: RunOptions): string[] | undefined {
+  const skipped = new Set((opts.expectations?.entries ?? []).filter((e) => e.expect === 'skip').map((e) => e.id));
+  if (!opts.selection?.partial && !skipped.size) return undefined;
+  const ids = opts.selection?.ids ?? CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).map((b) => b.id);
+  return ids.filter((id) => !skipped.has(id));
+}
+
 /** Runs the conformance suites once against the configured target; returns the exit status. */
-export async function runConformance(config: RunConfig, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
+export async function runConformance(config: RunConfig, opts: RunOptions = {}, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const selectionLine = opts.selection?.description ?? 'full catalogue';
+  const toRun = behavioursToRun(config, opts);
+  if (opts.dryRun) {
+    const ids = toRun ?? CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).map((b) => b.id);
+    log(`metaconform: dry run, profile ${config.profile.name}, ${selectionLine}; no request is sent. Would run ${ids.length} behaviour(s):`);
+    for (const id of ids) {
+      const b = CATALOGUE.find((x) => x.id === id)!;
+      log(`  ${b.id.padEnd(15)} ${b.level.padEnd(13)} ${b.rule}`.slice(0, 200));
+    }
+    for (const e of opts.expectations?.entries ?? []) log(`  expectation: ${e.id} expected to ${e.expect} (${e.reason})`);
+    return EXIT.CONFORMANT;
+  }
   const startedAt = new Date().toISOString();
   prepareResults(config.resultsDir);
   const resolved = await resolveTarget(config, log);
   const { target } = resolved;
   target.lockMarker = join(config.resultsDir, RESULT_FILES.lockMarker);
+  if (toRun) target.behaviours = toRun;
   const facts = await discoverFacts(target);
   const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
-  log(`metaconform: profile ${config.profile.name}, target ${target.label}, results in ${config.resultsDir}`);
+  log(`metaconform: profile ${config.profile.name}, target ${target.label}, ${selectionLine}${opts.expectations ? `, expectations ${opts.expectations.file}` : ''}, results in ${config.resultsDir}`);
   for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
   const warnings = resolved.warnings ?? [];
   for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
@@ -66,6 +99,7 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
     record = await executeSuites([target], {
       testsFile: join(config.resultsDir, RESULT_FILES.tests),
       onStoppable: (stop) => (stopSuites = stop),
+      ...(toRun ? { files: suiteFilesFor(toRun) } : {}),
       reporters: [
         new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
         ['junit', { outputFile: join(config.resultsDir, RESULT_FILES.junit), suiteName: `metaconform ${config.profile.name}` }],
@@ -79,6 +113,8 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
               ...(region ? { region } : {}),
               microversions: `${facts.minMicroversion ?? '?'} – ${facts.maxMicroversion ?? '?'}`,
               profile: config.profile.name,
+              selection: selectionLine,
+              ...(opts.expectations ? { expectations: opts.expectations.file } : {}),
               'suite version': suiteVersion(),
             },
           },
@@ -94,12 +130,18 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
   if (restoreProblem) {
     record.problems.push(`CLEANUP FAILED: the target was not left as found (${redactText(restoreProblem)}); the server's original metadata is saved in ${join(config.resultsDir, RESULT_FILES.snapshot)}`);
   }
-  const summary = summarise(record, config.profile);
+  const summary = summarise(record, config.profile, {
+    ...(opts.selection?.partial ? { selected: opts.selection.ids } : {}),
+    ...(opts.expectations ? { expectations: opts.expectations } : {}),
+    ...(opts.strictExpectations ? { strictExpectations: true } : {}),
+  });
+  if (opts.selection?.partial) summary.warnings.push(selectionLine);
   summary.warnings.push(...warnings);
   const text = formatSummary(summary, target.label);
   const runner = { maxRssKb: process.resourceUsage().maxRSS, requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0) };
   const authEnforced = target.authEnforced !== undefined ? { authEnforced: target.authEnforced } : {};
-  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...authEnforced, ...summary }, null, 2)}\n`);
+  const applied = { selection: { description: selectionLine, ...(opts.selection?.selection ?? {}) }, ...(opts.expectations ? { expectations: opts.expectations } : {}) };
+  writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...authEnforced, ...applied, ...summary }, null, 2)}\n`);
   writeFileSync(join(config.resultsDir, RESULT_FILES.summaryText), `${text}\n`);
   writeCertification(config.resultsDir, {
     suiteVersion: suiteVersion(),
@@ -107,6 +149,8 @@ export async function runConformance(config: RunConfig, log: (line: string) => v
     target: { host: new URL(target.root).host, kind: target.kind, ...(region ? { region } : {}), ...facts, notes: summary.warnings },
     startedAt,
     finishedAt: new Date().toISOString(),
+    selection: selectionLine,
+    ...(opts.expectations ? { expectations: opts.expectations.file } : {}),
     summary,
   });
   log(text);

@@ -8,6 +8,9 @@ export interface CertificationInput {
   target: { host: string; kind: string; region?: string; minMicroversion?: string; maxMicroversion?: string; notes: string[] };
   startedAt: string;
   finishedAt: string;
+  /** 'full catalogue', or what a partial run selected; the expectations file applied, if any. */
+  selection: string;
+  expectations?: string;
   summary: Summary;
 }
 
@@ -17,6 +20,7 @@ const LABEL: Record<string, string> = {
   'advisory-failed': 'advisory failed',
   'not-applicable': 'not applicable',
   error: 'infrastructure error',
+  known: 'known failure (expected)',
   untested: 'untested',
 };
 
@@ -29,6 +33,8 @@ export function writeCertification(dir: string, input: CertificationInput): void
     target: input.target,
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
+    selection: input.selection,
+    expectations: input.expectations ?? null,
     totals: summary.counts,
     verdict: summary.verdict,
     exitCode: summary.exitCode,
@@ -47,6 +53,8 @@ export function writeCertification(dir: string, input: CertificationInput): void
     `| target | ${t.host} (${t.kind}${t.region ? `, region ${t.region}` : ''}) |`,
     `| microversions | ${t.minMicroversion ?? '?'} – ${t.maxMicroversion ?? '?'} |`,
     `| run | ${input.startedAt} – ${input.finishedAt} |`,
+    `| selection | ${input.selection} |`,
+    `| expectations | ${input.expectations ?? 'none'} |`,
     `| totals | ${Object.entries(summary.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${LABEL[k] ?? k}`).join(', ')} |`,
     ...t.notes.map((n) => `| note | **${n}** |`),
     '',

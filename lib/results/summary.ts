@@ -1,9 +1,10 @@
 import { appliesTo, CATALOGUE, type Behaviour, type Level } from '../../catalogue/index.ts';
 import type { Profile } from '../../profiles/index.ts';
+import type { Expectation, Expectations } from './expectations.ts';
 import type { RunRecord, TestRecord } from '../../reporters/behaviour-reporter.ts';
 import { EXIT } from '../errors.ts';
 
-export type BehaviourStatus = 'passed' | 'failed' | 'advisory-failed' | 'not-applicable' | 'error' | 'untested';
+export type BehaviourStatus = 'passed' | 'failed' | 'known' | 'advisory-failed' | 'not-applicable' | 'error' | 'untested';
 
 export interface BehaviourResult {
   id: string;
@@ -12,7 +13,17 @@ export interface BehaviourResult {
   status: BehaviourStatus;
   /** Why it failed, had no verdict or does not apply (first detail of its tests). */
   reason?: string;
+  /** Passed although an expectation says it fails: the expectation is stale. */
+  stale?: boolean;
   tests: TestRecord[];
+}
+
+export interface SummaryOptions {
+  /** Only these behaviours were selected (a partial run). */
+  selected?: readonly string[];
+  expectations?: Expectations;
+  /** A stale expectation fails the gate. */
+  strictExpectations?: boolean;
 }
 
 export interface Summary {
@@ -39,19 +50,34 @@ function statusOf(behaviour: Behaviour, tests: TestRecord[]): { status: Behaviou
 }
 
 /** Per-behaviour results of a run, and the run's exit status, from the test records. */
-export function summarise(record: RunRecord, profile: Profile, selected?: readonly string[]): Summary {
-  const behaviours: BehaviourResult[] = CATALOGUE.filter((b) => !selected || selected.includes(b.id)).map((b) => {
+/** A behaviour's result after the target's expectations: an expected failure is known, an expected skip not run. */
+function withExpectation(result: BehaviourResult, e: Expectation | undefined): BehaviourResult {
+  if (!e) return result;
+  const why = `${e.reason}${e.link ? ` (${e.link})` : ''}`;
+  if (e.expect === 'skip') return { ...result, status: 'not-applicable', reason: `skipped by expectation: ${why}` };
+  if (result.status === 'failed' || result.status === 'advisory-failed') return { ...result, status: 'known', reason: `known failure: ${why} — ${result.reason ?? ''}` };
+  if (result.status === 'passed') return { ...result, stale: true, reason: `passes, but expected to fail: ${why}` };
+  return result;
+}
+
+export function summarise(record: RunRecord, profile: Profile, opts: SummaryOptions = {}): Summary {
+  const expected = new Map((opts.expectations?.entries ?? []).map((e) => [e.id, e]));
+  const behaviours: BehaviourResult[] = CATALOGUE.filter((b) => !opts.selected || opts.selected.includes(b.id) || expected.get(b.id)?.expect === 'skip').map((b) => {
     const tests = record.tests.filter((t) => t.behaviour === b.id);
     if (!appliesTo(b, profile.name)) return { id: b.id, rule: b.rule, level: b.level, status: 'not-applicable', reason: `not part of profile '${profile.name}'`, tests };
-    return { id: b.id, rule: b.rule, level: b.level, ...statusOf(b, tests), tests };
+    return withExpectation({ id: b.id, rule: b.rule, level: b.level, ...statusOf(b, tests), tests }, expected.get(b.id));
   });
-  const counts: Record<BehaviourStatus, number> = { passed: 0, failed: 0, 'advisory-failed': 0, 'not-applicable': 0, error: 0, untested: 0 };
+  const counts: Record<BehaviourStatus, number> = { passed: 0, failed: 0, known: 0, 'advisory-failed': 0, 'not-applicable': 0, error: 0, untested: 0 };
   for (const b of behaviours) counts[b.status]++;
+  const stale = behaviours.filter((b) => b.stale).map((b) => b.id);
   let exitCode: number = EXIT.CONFORMANT;
-  let verdict = 'CONFORMANT: every applicable behaviour passed';
+  let verdict = `CONFORMANT: every applicable behaviour passed${counts.known ? ` (${counts.known} known failure(s) expected)` : ''}`;
   if (counts.failed > 0) {
     exitCode = EXIT.NON_CONFORMANT;
     verdict = `NON-CONFORMANT: ${counts.failed} behaviour(s) failed`;
+  } else if (opts.strictExpectations && stale.length > 0) {
+    exitCode = EXIT.NON_CONFORMANT;
+    verdict = `STALE EXPECTATIONS: ${stale.join(', ')} pass but are expected to fail`;
   } else if (counts.error > 0 || record.problems.length > 0) {
     exitCode = EXIT.NO_VERDICT;
     verdict = 'NO VERDICT: the target could not be reached or answered without a verdict for some behaviours';
@@ -69,6 +95,7 @@ export function formatSummary(summary: Summary, targetLabel: string): string {
     '',
     `metaconform summary — profile ${summary.profile} — target ${targetLabel}`,
     `behaviours: ${c.passed} passed, ${c.failed} failed, ${c['not-applicable']} not applicable, ${c.error} no verdict (error)` +
+      (c.known ? `, ${c.known} known failures` : '') +
       (c['advisory-failed'] ? `, ${c['advisory-failed']} advisory failed` : '') +
       (c.untested ? `, ${c.untested} untested` : ''),
   ];
@@ -76,6 +103,8 @@ export function formatSummary(summary: Summary, targetLabel: string): string {
     for (const b of summary.behaviours.filter((x) => x.status === status)) lines.push(`  ${label} ${b.id}  ${b.reason ?? b.rule}`.slice(0, 400));
   };
   show('failed', 'FAILED  ');
+  show('known', 'KNOWN   ');
+  for (const b of summary.behaviours.filter((x) => x.stale)) lines.push(`  STALE    ${b.id}  ${b.reason}`.slice(0, 400));
   show('advisory-failed', 'ADVISORY');
   show('error', 'ERROR   ');
   show('not-applicable', 'N/A     ');
