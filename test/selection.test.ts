@@ -107,4 +107,25 @@ describe('selection and expectations in a run', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--expectations: .*unknown behaviour 'SM-NOPE-001'/);
   });
+
+  test('--retries reports a behaviour that fails and then passes as FLAKY, never as passed', async () => {
+    const once = await runCli(['run', '--behaviour', 'SM-SHOW-001'], { METACONFORM_REFERENCE_MUTANT: 'flaky-first-item' });
+    expect(once.code).toBe(1);
+    const retried = await runCli(['run', '--behaviour', 'SM-SHOW-001', '--retries', '1'], { METACONFORM_REFERENCE_MUTANT: 'flaky-first-item' });
+    expect(retried.code, retried.stdout.slice(-800)).toBe(0);
+    expect(retried.stdout).toMatch(/retry 1 of 1: SM-SHOW-001/);
+    expect(retried.stdout).toMatch(/FLAKY +SM-SHOW-001/);
+    expect(summaryOf(retried.resultsDir).behaviours.find((b) => b.id === 'SM-SHOW-001')?.status).toBe('flaky');
+  });
+
+  test('--rerun-failed runs only what failed in an earlier results folder', async () => {
+    const first = await runCli(['run', '--tag', 'core'], { METACONFORM_REFERENCE_MUTANT: 'merge-answers-request-only' });
+    expect(first.code).toBe(1);
+    const failed = summaryOf(first.resultsDir).behaviours.filter((b) => b.status === 'failed').map((b) => b.id);
+    const rerun = await runCli(['run', '--rerun-failed', first.resultsDir], { METACONFORM_RESULTS_DIR: join(tempDir('rerun'), 'r') });
+    expect(rerun.code).toBe(0);
+    expect(summaryOf(rerun.resultsDir).behaviours.map((b) => b.id).sort()).toEqual([...failed].sort());
+    const nothing = await runCli(['run', '--rerun-failed', rerun.resultsDir]);
+    expect(nothing.stdout).toMatch(/nothing to rerun/);
+  });
 });

@@ -5,6 +5,7 @@ import { loadExpectations } from '../results/expectations.ts';
 import { exitForError } from './exit.ts';
 import { resolveSelection } from './selection.ts';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const USAGE = `usage: metaconform <command>
 
@@ -12,6 +13,7 @@ commands:
   run       run the conformance suites (against the embedded reference when no target is configured)
             --behaviour ID|GLOB, --tag TAG, --exclude ID|GLOB|TAG (repeatable, comma-separated), --dry-run,
             --expectations FILE (known failures: fail|skip), --strict-expectations (a stale one fails the gate),
+            --rerun-failed DIR (only what failed or had no verdict there), --retries N (0-3; pass on retry = FLAKY),
             --profile NAME, --results-dir DIR
   list      print the behaviour catalogue (ID, level, rule); --json for machines
   cleanup   find servers left behind by earlier runs (metaconform-*); --yes deletes them
@@ -37,9 +39,34 @@ function parseOptions(args: string[], known: Record<string, string>): Record<str
   return env;
 }
 
+const MAX_RETRIES = 3;
+
+function parseRetries(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  if (!/^\d+$/.test(raw) || Number(raw) > MAX_RETRIES) throw new ConfigError('--retries', `must be a whole number from 0 to ${MAX_RETRIES}, got '${raw}'`);
+  return Number(raw);
+}
+
+/** Behaviours that failed or had no verdict in an earlier results folder (its summary.json). */
+function failedIn(dir: string): string[] {
+  let summary: { behaviours?: { id: string; status: string }[] };
+  try {
+    summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as typeof summary;
+  } catch {
+    throw new ConfigError('--rerun-failed', `no readable summary.json in ${dir}`);
+  }
+  return (summary.behaviours ?? []).filter((b) => b.status === 'failed' || b.status === 'error').map((b) => b.id);
+}
+
 /** `run`'s arguments: value options, repeatable list options (comma-separated too) and flags. */
 function parseRunArgs(args: string[]): { env: Record<string, string>; lists: Record<'--behaviour' | '--tag' | '--exclude', string[]>; flags: Set<string> } {
-  const values: Record<string, string> = { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR', '--expectations': 'expectations' };
+  const values: Record<string, string> = {
+    '--profile': 'METACONFORM_PROFILE',
+    '--results-dir': 'METACONFORM_RESULTS_DIR',
+    '--expectations': 'expectations',
+    '--rerun-failed': 'rerun',
+    '--retries': 'retries',
+  };
   const lists = { '--behaviour': [] as string[], '--tag': [] as string[], '--exclude': [] as string[] };
   const known = ['--dry-run', '--strict-expectations'];
   const env: Record<string, string> = {};
@@ -68,6 +95,14 @@ export async function main(argv: string[]): Promise<number> {
         loadDotenv({ quiet: true });
         const { env, lists, flags } = parseRunArgs(rest);
         const config = loadConfig({ ...process.env, ...env });
+        if (env.rerun) {
+          const again = failedIn(env.rerun);
+          if (!again.length) {
+            console.log(`metaconform: nothing to rerun: no behaviour failed or lacked a verdict in ${env.rerun}`);
+            return EXIT.CONFORMANT;
+          }
+          lists['--behaviour'].push(...again);
+        }
         const selection = resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
         const expectations = env.expectations ? loadExpectations(env.expectations) : undefined;
         const { runConformance } = await import('./run.ts');
@@ -75,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
           selection,
           ...(expectations ? { expectations } : {}),
           strictExpectations: flags.has('--strict-expectations'),
+          retries: parseRetries(env.retries),
           dryRun: flags.has('--dry-run'),
         });
       }

@@ -9,6 +9,7 @@ import type { ResolvedSelection } from './selection.ts';
 import { formatSummary, summarise } from '../results/summary.ts';
 import { discoverFacts } from './discovery.ts';
 import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
+import type { RunRecord } from '../../reporters/behaviour-reporter.ts';
 import ProgressReporter from '../../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
 import { suiteFilesFor } from './suite-files.ts';
@@ -33,6 +34,13 @@ export interface RunOptions {
   strictExpectations?: boolean;
   /** Print what would run and send no request. */
   dryRun?: boolean;
+  /** Run failed behaviours again, at most this often; one that then passes is reported as flaky. */
+  retries?: number;
+}
+
+/** Behaviours with a failed or no-verdict test in a record. */
+function unsettled(record: RunRecord): string[] {
+  return [...new Set(record.tests.filter((t) => t.outcome === 'failed' || t.outcome === 'error').map((t) => t.behaviour))];
 }
 
 /** The behaviours a run declares tests for: the selection, less those an expectation skips. */
@@ -94,7 +102,8 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   process.once('SIGTERM', onSignal);
 
   let restoreProblem: string | undefined;
-  let record;
+  let record: RunRecord;
+  const flaky = new Set<string>();
   try {
     record = await executeSuites([target], {
       testsFile: join(config.resultsDir, RESULT_FILES.tests),
@@ -121,6 +130,20 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
         ],
       ],
     });
+    for (let attempt = 1; attempt <= (opts.retries ?? 0); attempt++) {
+      const again = unsettled(record);
+      if (!again.length) break;
+      log(`metaconform: retry ${attempt} of ${opts.retries}: ${again.join(', ')}`);
+      target.behaviours = again;
+      const retry = await executeSuites([target], {
+        testsFile: join(config.resultsDir, `tests-retry-${attempt}.json`),
+        onStoppable: (stop) => (stopSuites = stop),
+        files: suiteFilesFor(again),
+        reporters: [new ProgressReporter(again.length, log), ['allure-vitest/reporter', { resultsDir: join(config.resultsDir, RESULT_FILES.allure) }]],
+      });
+      for (const id of again) if (!unsettled({ tests: retry.tests.filter((t) => t.behaviour === id), problems: [] }).length && retry.tests.some((t) => t.behaviour === id)) flaky.add(id);
+      record = { tests: [...record.tests.filter((t) => !again.includes(t.behaviour)), ...retry.tests], problems: [...record.problems, ...retry.problems] };
+    }
   } finally {
     restoreProblem = await cleanup();
     process.off('SIGINT', onSignal);
@@ -134,6 +157,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
     ...(opts.selection?.partial ? { selected: opts.selection.ids } : {}),
     ...(opts.expectations ? { expectations: opts.expectations } : {}),
     ...(opts.strictExpectations ? { strictExpectations: true } : {}),
+    flaky: [...flaky],
   });
   if (opts.selection?.partial) summary.warnings.push(selectionLine);
   summary.warnings.push(...warnings);

@@ -21,6 +21,7 @@ const LABEL: Record<string, string> = {
   'not-applicable': 'not applicable',
   error: 'infrastructure error',
   known: 'known failure (expected)',
+  flaky: 'FLAKY (failed, then passed on a retry)',
   untested: 'untested',
 };
 

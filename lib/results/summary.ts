@@ -4,7 +4,7 @@ import type { Expectation, Expectations } from './expectations.ts';
 import type { RunRecord, TestRecord } from '../../reporters/behaviour-reporter.ts';
 import { EXIT } from '../errors.ts';
 
-export type BehaviourStatus = 'passed' | 'failed' | 'known' | 'advisory-failed' | 'not-applicable' | 'error' | 'untested';
+export type BehaviourStatus = 'passed' | 'flaky' | 'failed' | 'known' | 'advisory-failed' | 'not-applicable' | 'error' | 'untested';
 
 export interface BehaviourResult {
   id: string;
@@ -24,6 +24,8 @@ export interface SummaryOptions {
   expectations?: Expectations;
   /** A stale expectation fails the gate. */
   strictExpectations?: boolean;
+  /** Behaviours that failed and then passed on a retry (their records are the retry's). */
+  flaky?: readonly string[];
 }
 
 export interface Summary {
@@ -65,9 +67,11 @@ export function summarise(record: RunRecord, profile: Profile, opts: SummaryOpti
   const behaviours: BehaviourResult[] = CATALOGUE.filter((b) => !opts.selected || opts.selected.includes(b.id) || expected.get(b.id)?.expect === 'skip').map((b) => {
     const tests = record.tests.filter((t) => t.behaviour === b.id);
     if (!appliesTo(b, profile.name)) return { id: b.id, rule: b.rule, level: b.level, status: 'not-applicable', reason: `not part of profile '${profile.name}'`, tests };
-    return withExpectation({ id: b.id, rule: b.rule, level: b.level, ...statusOf(b, tests), tests }, expected.get(b.id));
+    const result = { id: b.id, rule: b.rule, level: b.level, ...statusOf(b, tests), tests };
+    if (result.status === 'passed' && opts.flaky?.includes(b.id)) return { ...result, status: 'flaky' as const, reason: 'failed, then passed on a retry' };
+    return withExpectation(result, expected.get(b.id));
   });
-  const counts: Record<BehaviourStatus, number> = { passed: 0, failed: 0, known: 0, 'advisory-failed': 0, 'not-applicable': 0, error: 0, untested: 0 };
+  const counts: Record<BehaviourStatus, number> = { passed: 0, flaky: 0, failed: 0, known: 0, 'advisory-failed': 0, 'not-applicable': 0, error: 0, untested: 0 };
   for (const b of behaviours) counts[b.status]++;
   const stale = behaviours.filter((b) => b.stale).map((b) => b.id);
   let exitCode: number = EXIT.CONFORMANT;
@@ -96,6 +100,7 @@ export function formatSummary(summary: Summary, targetLabel: string): string {
     `metaconform summary — profile ${summary.profile} — target ${targetLabel}`,
     `behaviours: ${c.passed} passed, ${c.failed} failed, ${c['not-applicable']} not applicable, ${c.error} no verdict (error)` +
       (c.known ? `, ${c.known} known failures` : '') +
+      (c.flaky ? `, ${c.flaky} FLAKY` : '') +
       (c['advisory-failed'] ? `, ${c['advisory-failed']} advisory failed` : '') +
       (c.untested ? `, ${c.untested} untested` : ''),
   ];
@@ -104,6 +109,7 @@ export function formatSummary(summary: Summary, targetLabel: string): string {
   };
   show('failed', 'FAILED  ');
   show('known', 'KNOWN   ');
+  show('flaky', 'FLAKY   ');
   for (const b of summary.behaviours.filter((x) => x.stale)) lines.push(`  STALE    ${b.id}  ${b.reason}`.slice(0, 400));
   show('advisory-failed', 'ADVISORY');
   show('error', 'ERROR   ');

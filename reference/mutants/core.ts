@@ -64,4 +64,18 @@ export const coreMutants: Readonly<Record<string, Mutant>> = {
     violates: ['SM-V2-001'],
     patch: () => ({ legacyDropsExtraMembers: false }),
   },
+  'flaky-first-item': {
+    description: 'the first item response after start-up is {"meta": {}} (an intermittent fault: a retry passes)',
+    violates: ['SM-SHOW-001'],
+    patch: (c) => {
+      let first = true;
+      return {
+        itemBody: (k, v) => {
+          if (!first) return c.itemBody(k, v);
+          first = false;
+          return { meta: {} };
+        },
+      };
+    },
+  },
 };
