@@ -128,4 +128,22 @@ describe('selection and expectations in a run', () => {
     const nothing = await runCli(['run', '--rerun-failed', rerun.resultsDir]);
     expect(nothing.stdout).toMatch(/nothing to rerun/);
   });
+
+  test('each run appends to history.jsonl; report --trend shows the last outcomes and when they changed', async () => {
+    const resultsDir = join(tempDir('nightly'), 'results');
+    const env = { METACONFORM_RESULTS_DIR: resultsDir };
+    expect((await runCli(['run', '--tag', 'headers'], env)).code).toBe(0);
+    expect((await runCli(['run', '--tag', 'headers'], env)).code).toBe(0);
+    expect((await runCli(['run', '--tag', 'headers'], { ...env, METACONFORM_REFERENCE_MUTANT: 'no-request-id' })).code).toBe(1);
+    const history = readFileSync(join(resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { failed: string[]; profile: string; selection: string });
+    expect(history.map((h) => h.failed)).toEqual([[], [], ['SM-HDR-001']]);
+    expect(history.every((h) => h.profile === 'nova' && h.selection.startsWith('PARTIAL RUN'))).toBe(true);
+    const trend = await runCli(['report', '--trend', '--last', '3'], env);
+    expect(trend.code).toBe(0);
+    expect(trend.stdout).toMatch(/SM-HDR-001 +✓✓✗ +changed in the run of /);
+    expect(trend.stdout).toMatch(/SM-HDR-002 +✓✓✓\n/);
+    const report = await runCli(['report'], env);
+    expect(report.code).toBe(0);
+    expect(readFileSync(join(resultsDir, 'allure-history.jsonl'), 'utf8').trim().split('\n').length).toBe(1);
+  });
 });

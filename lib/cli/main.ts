@@ -17,7 +17,8 @@ commands:
             --profile NAME, --results-dir DIR
   list      print the behaviour catalogue (ID, level, rule); --json for machines
   cleanup   find servers left behind by earlier runs (metaconform-*); --yes deletes them
-  report    turn results/allure-results into an HTML report (offline)
+  report    turn results/allure-results into an HTML report (offline); --trend [--last N] prints each
+            behaviour's last N outcomes from results/history.jsonl and when it last changed
   mutants   run the suites against every fault-injected and correct variant of the reference; print the kill matrix
   help      show this help
 
@@ -141,8 +142,16 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'report': {
         loadDotenv({ quiet: true });
-        const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR' });
+        const trend = rest.includes('--trend');
+        const overrides = parseOptions(rest.filter((a) => a !== '--trend'), { '--results-dir': 'METACONFORM_RESULTS_DIR', '--last': 'last' });
         const { resultsDir } = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
+        if (trend) {
+          const last = overrides.last === undefined ? 10 : Number(overrides.last);
+          if (!Number.isInteger(last) || last < 1) throw new ConfigError('--last', `must be a whole number of runs, got '${overrides.last}'`);
+          const { formatTrend, readHistory } = await import('../results/history.ts');
+          console.log(formatTrend(readHistory(resultsDir), last));
+          return EXIT.CONFORMANT;
+        }
         const { generateReport } = await import('./report.ts');
         return await generateReport(resultsDir);
       }

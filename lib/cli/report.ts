@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EXIT } from '../errors.ts';
 import { PACKAGE_ROOT, RESULT_FILES } from './paths.ts';
 
 export const REPORT_DIR = 'allure-report';
+/** Allure's own history of earlier reports (trend charts), kept across runs like history.jsonl. */
+export const ALLURE_HISTORY = 'allure-history.jsonl';
 
 /** The analytics tag Allure 3 embeds in every report (upstream allure3 issue #476), and its inline config. */
 const ANALYTICS = /<script[^>]*\bsrc="https?:\/\/[^"]*googletagmanager[^"]*"[^>]*><\/script>\s*<script>[^<]*?\bgtag\([^<]*<\/script>/g;
@@ -42,7 +45,10 @@ export async function generateReport(resultsDir: string, log: (line: string) => 
   }
   const output = join(resultsDir, REPORT_DIR);
   const cli = join(packageDir('allure'), 'cli.js');
-  const run = spawnSync(process.execPath, [cli, 'generate', '--config', join(PACKAGE_ROOT, 'allurerc.mjs'), '-o', output, input], { encoding: 'utf8' });
+  // the project's allurerc.mjs, plus a history file kept in the results folder so trends fill over nightly runs
+  const config = join(resultsDir, 'allurerc.generated.mjs');
+  writeFileSync(config, `import base from ${JSON.stringify(pathToFileURL(join(PACKAGE_ROOT, 'allurerc.mjs')).href)};\nexport default { ...base, historyPath: ${JSON.stringify(join(resultsDir, ALLURE_HISTORY))} };\n`);
+  const run = spawnSync(process.execPath, [cli, 'generate', '--config', config, '-o', output, input], { encoding: 'utf8' });
   if (run.status !== 0) {
     console.error(`metaconform: allure generate failed (${run.status}): ${run.stderr || run.stdout}`);
     return EXIT.NO_VERDICT;

@@ -4,6 +4,7 @@ import type { RunConfig } from '../config/load.ts';
 import { EXIT } from '../errors.ts';
 import { redactText } from '../http/redact.ts';
 import { writeCertification } from '../results/certification.ts';
+import { appendHistory } from '../results/history.ts';
 import type { Expectations } from '../results/expectations.ts';
 import type { ResolvedSelection } from './selection.ts';
 import { formatSummary, summarise } from '../results/summary.ts';
@@ -177,6 +178,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
     ...(opts.expectations ? { expectations: opts.expectations.file } : {}),
     summary,
   });
+  appendHistory(config.resultsDir, { time: startedAt, target: target.label, ...(region ? { region } : {}), profile: config.profile.name, suiteVersion: suiteVersion(), selection: selectionLine }, summary);
   log(text);
   return summary.exitCode === EXIT.CONFORMANT && restoreProblem ? EXIT.NO_VERDICT : summary.exitCode;
 }
