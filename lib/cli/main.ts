@@ -16,6 +16,8 @@ commands:
             --rerun-failed DIR (only what failed or had no verdict there), --retries N (0-3; pass on retry = FLAKY),
             --profile NAME, --results-dir DIR
   list      print the behaviour catalogue (ID, level, rule); --json for machines
+  certify   the full required run of a profile into one verifiable archive (--sign key.pem: Ed25519, --out FILE)
+  verify    check a certification bundle offline (--pubkey key.pem): manifest, signature, catalogue, results
   cleanup   find servers left behind by earlier runs (metaconform-*); --yes deletes them
   report    turn results/allure-results into an HTML report (offline); --trend [--last N] prints each
             behaviour's last N outcomes from results/history.jsonl and when it last changed
@@ -114,6 +116,31 @@ export async function main(argv: string[]): Promise<number> {
           retries: parseRetries(env.retries),
           dryRun: flags.has('--dry-run'),
         });
+      }
+      case 'certify': {
+        loadDotenv({ quiet: true });
+        const refused = rest.find((a) => /^--(behaviour|tag|exclude|expectations|retries|rerun-failed|strict-expectations|dry-run)(=|$)/.test(a));
+        if (refused) throw new ConfigError(refused.split('=')[0]!, 'is refused by certify: a certification runs the full required set of the profile, with no selection, expectations or retries');
+        const overrides = parseOptions(rest, { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR', '--sign': 'sign', '--out': 'out' });
+        const config = loadConfig({ ...process.env, ...overrides });
+        const { runConformance } = await import('./run.ts');
+        const { writeBundle, relativeTo } = await import('./bundle.ts');
+        const status = await runConformance(config);
+        const out = overrides.out ?? join(config.resultsDir, 'certification-bundle.tar.gz');
+        writeBundle(config.resultsDir, config.profile.name, out, overrides.sign);
+        console.log(`metaconform: certification bundle written to ${relativeTo(out)}${overrides.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)}'`);
+        return status;
+      }
+      case 'verify': {
+        const [bundle, ...more] = rest;
+        if (!bundle || bundle.startsWith('--')) throw new ConfigError('verify', 'usage: metaconform verify <bundle.tar.gz> [--pubkey key.pem]');
+        const { pubkey } = parseOptions(more, { '--pubkey': 'pubkey' });
+        const { verifyBundle } = await import('./bundle.ts');
+        const { problems, notes } = verifyBundle(bundle, pubkey);
+        for (const n of notes) console.log(`note: ${n}`);
+        for (const p of problems) console.log(`PROBLEM: ${p}`);
+        console.log(problems.length ? `verify: REJECTED (${problems.length} problem(s))` : 'verify: OK — manifest intact, catalogue unchanged, every required behaviour present and passed, nothing applied');
+        return problems.length ? EXIT.NON_CONFORMANT : EXIT.CONFORMANT;
       }
       case 'cleanup': {
         loadDotenv({ quiet: true });
