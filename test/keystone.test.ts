@@ -97,3 +97,34 @@ describe('Keystone v3 authentication against the reference', () => {
     expect((await runCli(['cleanup'], creds)).stdout).toMatch(/no server named/);
   });
 });
+
+describe('several clouds in one gate', () => {
+  let good: StandaloneReference;
+  let bad: StandaloneReference;
+  beforeAll(async () => {
+    const secrets = { METACONFORM_REFERENCE_PASSWORD: PASSWORD };
+    [good, bad] = await Promise.all([startStandaloneReference([], undefined, secrets), startStandaloneReference(['--mutant', 'no-request-id'], undefined, secrets)]);
+  });
+  afterAll(() => Promise.all([good?.stop(), bad?.stop()]));
+
+  test('--cloud a,b runs each (own results folder), writes the matrix, and exits with the worst status', async () => {
+    const cwd = tempDir('clouds-many');
+    const entry = (r: StandaloneReference) =>
+      `    auth:\n      auth_url: ${r.keystone.OS_AUTH_URL}\n      username: ${r.keystone.OS_USERNAME}\n      password: ${PASSWORD}\n      user_domain_name: ${r.keystone.OS_USER_DOMAIN_NAME}\n      project_name: ${r.keystone.OS_PROJECT_NAME}\n      project_domain_name: ${r.keystone.OS_PROJECT_DOMAIN_NAME}\n`;
+    writeFileSync(join(cwd, 'clouds.yaml'), `clouds:\n  good:\n${entry(good)}  bad:\n${entry(bad)}`);
+    const run = await runCli(['run', '--cloud', 'good,bad', '--tag', 'headers'], { METACONFORM_FLAVOR: 'f', METACONFORM_BOOT_IMAGE: 'i', METACONFORM_NETWORK: 'none' }, cwd);
+    expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/=== target good ===[\s\S]*=== target bad ===/);
+    const matrix = readFileSync(join(run.resultsDir, 'matrix.md'), 'utf8');
+    expect(matrix).toMatch(/\| behaviour \| good \| bad \|/);
+    expect(matrix).toMatch(/\| \*\*exit status\*\* \| \*\*0\*\* \| \*\*1\*\* \|/);
+    expect(matrix).toMatch(/\| SM-HDR-001 \| passed \| \*\*FAILED\*\* \|/);
+    for (const sub of ['good', 'bad']) expect(readFileSync(join(run.resultsDir, sub, 'summary.json'), 'utf8')).toContain('"profile": "nova"');
+    expectNoSecrets(run, [PASSWORD]);
+    // the same targets from a list in a file
+    writeFileSync(join(cwd, 'targets.yaml'), '- cloud: good\n- cloud: bad\n');
+    const listed = await runCli(['run', '--targets', 'targets.yaml', '--tag', 'headers'], { METACONFORM_FLAVOR: 'f', METACONFORM_BOOT_IMAGE: 'i', METACONFORM_NETWORK: 'none' }, cwd);
+    expect(listed.code).toBe(1);
+    expect(readFileSync(join(listed.resultsDir, 'matrix.md'), 'utf8')).toMatch(/\| SM-HDR-001 \| passed \| \*\*FAILED\*\* \|/);
+  });
+});

@@ -14,6 +14,7 @@ commands:
             --behaviour ID|GLOB, --tag TAG, --exclude ID|GLOB|TAG (repeatable, comma-separated), --dry-run,
             --expectations FILE (known failures: fail|skip), --strict-expectations (a stale one fails the gate),
             --rerun-failed DIR (only what failed or had no verdict there), --retries N (0-3; pass on retry = FLAKY),
+            --cloud A,B and/or --region R1,R2, or --targets FILE (several targets, one after another, a combined matrix),
             --profile NAME, --results-dir DIR
   list      print the behaviour catalogue (ID, level, rule); --json for machines
   certify   the full required run of a profile into one verifiable archive (--sign key.pem: Ed25519, --out FILE)
@@ -61,16 +62,48 @@ function failedIn(dir: string): string[] {
   return (summary.behaviours ?? []).filter((b) => b.status === 'failed' || b.status === 'error').map((b) => b.id);
 }
 
+/**
+ * One invocation, several clouds or regions: each is run in turn (its own CLI process and results subfolder),
+ * then a combined matrix is written; the exit status is the worst of the targets'.
+ */
+async function runMany(args: string[], clouds: string[], regions: string[], env: Record<string, string>): Promise<number> {
+  const { targetRuns, targetsFromFile, worstExit, writeMatrix } = await import('./multi.ts');
+  const { spawnSync } = await import('node:child_process');
+  const base = loadConfig({ ...process.env, ...env, METACONFORM_TARGET: 'reference' }).resultsDir;
+  const passOn: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!.split('=')[0]!;
+    if (flag === '--cloud' || flag === '--region' || flag === '--results-dir' || flag === '--targets') {
+      if (!args[i]!.includes('=')) i++;
+      continue;
+    }
+    passOn.push(args[i]!);
+  }
+  const listed = env.targets ? targetsFromFile(env.targets) : [];
+  const runs = [...listed, ...(clouds.length || regions.length ? targetRuns(clouds, regions) : [])].map((t) => ({ ...t, resultsDir: join(base, t.label.replaceAll('/', '__')) }));
+  const done: { label: string; exitCode: number; resultsDir: string }[] = [];
+  for (const t of runs) {
+    console.log(`metaconform: === target ${t.label} ===`);
+    const child = spawnSync(process.execPath, [process.argv[1]!, 'run', ...passOn, '--results-dir', t.resultsDir], { env: { ...process.env, ...t.env }, stdio: 'inherit' });
+    done.push({ label: t.label, exitCode: child.status ?? EXIT.NO_VERDICT, resultsDir: t.resultsDir });
+  }
+  console.log(`\n${writeMatrix(base, done)}`);
+  const worst = worstExit(done.map((d) => d.exitCode));
+  console.log(`metaconform: ${done.length} target(s); matrix in ${join(base, 'matrix.md')} (.json, .html); exit ${worst} (the worst of the targets')`);
+  return worst;
+}
+
 /** `run`'s arguments: value options, repeatable list options (comma-separated too) and flags. */
-function parseRunArgs(args: string[]): { env: Record<string, string>; lists: Record<'--behaviour' | '--tag' | '--exclude', string[]>; flags: Set<string> } {
+function parseRunArgs(args: string[]): { env: Record<string, string>; lists: Record<'--behaviour' | '--tag' | '--exclude' | '--cloud' | '--region', string[]>; flags: Set<string> } {
   const values: Record<string, string> = {
     '--profile': 'METACONFORM_PROFILE',
     '--results-dir': 'METACONFORM_RESULTS_DIR',
     '--expectations': 'expectations',
     '--rerun-failed': 'rerun',
     '--retries': 'retries',
+    '--targets': 'targets',
   };
-  const lists = { '--behaviour': [] as string[], '--tag': [] as string[], '--exclude': [] as string[] };
+  const lists = { '--behaviour': [] as string[], '--tag': [] as string[], '--exclude': [] as string[], '--cloud': [] as string[], '--region': [] as string[] };
   const known = ['--dry-run', '--strict-expectations'];
   const env: Record<string, string> = {};
   const flags = new Set<string>();
@@ -97,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'run': {
         loadDotenv({ quiet: true });
         const { env, lists, flags } = parseRunArgs(rest);
+        if (lists['--cloud'].length || lists['--region'].length || env.targets) return await runMany(rest, lists['--cloud'], lists['--region'], env);
         const config = loadConfig({ ...process.env, ...env });
         if (env.rerun) {
           const again = failedIn(env.rerun);
