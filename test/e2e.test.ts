@@ -48,10 +48,12 @@ describe('conformance run against the embedded reference (nothing configured)', 
 
     const report = await runCli(['report'], { METACONFORM_RESULTS_DIR: run.resultsDir });
     expect(report.code).toBe(0);
-    const html = readFileSync(join(run.resultsDir, 'allure-report', 'index.html'), 'utf8');
-    expect(html).not.toMatch(/googletagmanager|gtag\(/);
-    // nothing the page would load from another host: scripts, styles, images, frames
-    expect(html).not.toMatch(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?\/\//i);
+    for (const page of ['index.html', 'awesome/index.html', 'dashboard/index.html']) {
+      const html = readFileSync(join(run.resultsDir, 'allure-report', page), 'utf8');
+      expect(html, page).not.toMatch(/googletagmanager|gtag\(/);
+      // nothing the page would load from another host: scripts, styles, images, frames
+      expect(html, page).not.toMatch(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="(?:https?:)?\/\//i);
+    }
   });
 
   test('a fault-injected reference (PUT merges) exits 1 naming SM-REPLACE-001', async () => {

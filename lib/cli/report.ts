@@ -53,8 +53,13 @@ export async function generateReport(resultsDir: string, log: (line: string) => 
     console.error(`metaconform: allure generate failed (${run.status}): ${run.stderr || run.stdout}`);
     return EXIT.NO_VERDICT;
   }
-  const index = join(output, 'index.html');
-  writeFileSync(index, stripAnalytics(readFileSync(index, 'utf8')));
-  log(`metaconform: report written to ${index} (self-contained, opens offline)`);
+  // one self-contained page per plugin (awesome/: the report, dashboard/: trends) and a summary page linking them
+  const pages = [join(output, 'index.html'), ...['awesome', 'dashboard'].map((plugin) => join(output, plugin, 'index.html'))].filter((p) => existsSync(p));
+  if (!pages.length) {
+    console.error(`metaconform: allure generate wrote no page in ${output}`);
+    return EXIT.NO_VERDICT;
+  }
+  for (const page of pages) writeFileSync(page, stripAnalytics(readFileSync(page, 'utf8')));
+  log(`metaconform: report written to ${pages.join(', ')} (self-contained, open offline)`);
   return EXIT.CONFORMANT;
 }
