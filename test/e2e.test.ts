@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CATALOGUE } from '../catalogue/index.ts';
 import type { Summary } from '../lib/results/summary.ts';
-import { runCli, startStandaloneReference, type StandaloneReference } from './helpers/cli.ts';
+import { filesBelow, runCli, startStandaloneReference, type StandaloneReference } from './helpers/cli.ts';
 
 function summaryOf(resultsDir: string): Summary {
   return JSON.parse(readFileSync(join(resultsDir, 'summary.json'), 'utf8')) as Summary;
@@ -12,14 +12,6 @@ function summaryOf(resultsDir: string): Summary {
 
 function failedIds(resultsDir: string): string[] {
   return summaryOf(resultsDir).behaviours.filter((b) => b.status === 'failed').map((b) => b.id);
-}
-
-/** Every file below a folder, with its content. */
-function filesBelow(dir: string): [string, string][] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile())
-    .map((f) => [f, readFileSync(f, 'utf8')]);
 }
 
 describe('conformance run against the embedded reference (nothing configured)', () => {

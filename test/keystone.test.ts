@@ -1,17 +1,17 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli, startStandaloneReference, tempDir, type CliResult, type StandaloneReference } from './helpers/cli.ts';
+import { filesBelow, runCli, startStandaloneReference, tempDir, type CliResult, type StandaloneReference } from './helpers/cli.ts';
 
 const PASSWORD = `pw-${Math.random().toString(36).slice(2)}-secret`;
 const APP_SECRET = `ac-${Math.random().toString(36).slice(2)}-secret`;
 
 /** No secret in the output or in any file the run wrote. */
 function expectNoSecrets(run: CliResult, secrets: string[]): void {
-  const files = readdirSync(run.resultsDir, { recursive: true, encoding: 'utf8' }).map((f) => join(run.resultsDir, f)).filter((f) => statSync(f).isFile());
+  const files = filesBelow(run.resultsDir);
   for (const secret of secrets) {
     expect(run.stdout + run.stderr).not.toContain(secret);
-    for (const f of files) expect(readFileSync(f, 'utf8').includes(secret), f).toBe(false);
+    for (const [f, content] of files) expect(content.includes(secret), f).toBe(false);
   }
 }
 

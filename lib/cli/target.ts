@@ -15,7 +15,7 @@ import { HttpClient } from '../http/client.ts';
 import { describeExchange, json } from '../http/exchange.ts';
 import { registerSecret } from '../http/redact.ts';
 import { openSession } from '../auth/session.ts';
-import { renewerFor, tokenFor } from '../harness/tokens.ts';
+import { httpFor } from '../harness/tokens.ts';
 import { bootServer, deleteServer, newRunId } from './servers.ts';
 import { schemaErrors } from '../schemas.ts';
 import { probeAuthentication } from './probe.ts';
@@ -157,8 +157,7 @@ export async function releaseCreated(resolved: ResolvedTarget, config: RunConfig
 
 /** An HTTP client for the runner itself, renewing the target's token like the tests do. */
 function runnerHttp(target: Target, config: RunConfig): HttpClient {
-  const renew = renewerFor(target);
-  return new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), timeoutMs: config.timeoutMs });
+  return httpFor(target, { timeoutMs: config.timeoutMs });
 }
 
 /** Reads the image's properties through the proxy before the run; an unknown image is a configuration error. */

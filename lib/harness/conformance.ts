@@ -4,12 +4,12 @@ import { getBehaviour } from '../../catalogue/index.ts';
 import { getProfile, type Profile } from '../../profiles/index.ts';
 import { MetadataClient } from '../clients/metadata-client.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
-import { HttpClient } from '../http/client.ts';
+import type { HttpClient } from '../http/client.ts';
 import { formatExchange, type Exchange } from '../http/exchange.ts';
 import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
-import { limiterFor, renewerFor, tokenFor } from './tokens.ts';
+import { httpFor, limiterFor } from './tokens.ts';
 
 export type Operation = keyof Profile['operations'];
 
@@ -74,8 +74,7 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         requests.push(ex.durationMs);
         if (record) exchanges.push(ex);
       };
-      const renew = renewerFor(target);
-      const http = new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), limiter: limiterFor(target), timeoutMs: target.timeoutMs, onExchange });
+      const http = httpFor(target, { limiter: limiterFor(target), onExchange });
       const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', target.serverId);
       const imageOn = (api: ApiVersion) => (target.imageId ? new MetadataClient(http, target.bases[api], 'images', target.imageId) : undefined);
       const ctx: ConformanceContext = {

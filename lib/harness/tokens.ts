@@ -1,4 +1,5 @@
 import { renewToken } from '../auth/session.ts';
+import { HttpClient, type HttpOptions } from '../http/client.ts';
 import { Limiter } from '../http/limit.ts';
 import { registerSecret } from '../http/redact.ts';
 import type { Target } from './target.ts';
@@ -38,4 +39,10 @@ export function limiterFor(target: Target): Limiter {
   let limiter = limiters.get(target.id);
   if (!limiter) limiters.set(target.id, (limiter = new Limiter(target.concurrency ?? 4)));
   return limiter;
+}
+
+/** An HTTP client for a target that sends its current token and renews it after a 401 (tests and runner alike). */
+export function httpFor(target: Target, extra: Pick<HttpOptions, 'limiter' | 'onExchange'> & { timeoutMs?: number } = {}): HttpClient {
+  const renew = renewerFor(target);
+  return new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), timeoutMs: target.timeoutMs, ...extra });
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -76,4 +76,12 @@ export function startStandaloneReference(args: string[] = [], token = `standalon
     });
     child.once('close', (code) => fail(new Error(`reference exited ${code}: ${err}`)));
   });
+}
+
+/** Every file below a folder, with its content. */
+export function filesBelow(dir: string): [string, string][] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => [f, readFileSync(f, 'utf8')]);
 }
