@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Entry point of `npm run differential`: loads the TypeScript sources through tsx.
-import { register } from 'tsx/esm/api';
+// Entry point of `npm run differential` (bin/load.mjs: a cached bundle of the TypeScript sources).
+import { load } from './load.mjs';
 
-register();
-const { main } = await import('../differential/cli.ts');
+const { main } = await load('differential/cli.ts');
 process.exitCode = await main();

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `metaconform` command: loads the TypeScript sources through tsx.
-import { register } from 'tsx/esm/api';
+// Entry point of the `metaconform` command (bin/load.mjs: a cached bundle of the TypeScript sources).
+import { load } from './load.mjs';
 
-register();
-const { main } = await import('../lib/cli/main.ts');
+const { main } = await load('lib/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Starts the embedded reference implementation on its own (see reference/main.ts).
-import { register } from 'tsx/esm/api';
+// Starts the embedded reference implementation on its own (see reference/main.ts; bin/load.mjs loads it).
+import { load } from './load.mjs';
 
-register();
-await import('../reference/main.ts');
+await load('reference/main.ts');

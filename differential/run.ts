@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../lib/package-root.ts';
 import { nova as novaProfile } from '../profiles/nova.ts';
 import { implementationFor } from '../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
@@ -57,7 +59,7 @@ export interface DifferentialReport {
   results: CaseOutcome[];
 }
 
-export function loadCases(path = new URL('./cases.json', import.meta.url)): DiffCase[] {
+export function loadCases(path = join(PACKAGE_ROOT, 'differential', 'cases.json')): DiffCase[] {
   return (JSON.parse(readFileSync(path, 'utf8')) as CasesFile).cases;
 }
 

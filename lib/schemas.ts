@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { PACKAGE_ROOT } from './package-root.ts';
 
 /** Names of the response schemas in schemas/ (their `$id`). */
 export type SchemaName = 'metadata-collection' | 'metadata-item' | 'compute-fault';
 
-export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
+export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 

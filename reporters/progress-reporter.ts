@@ -1,6 +1,7 @@
 import type { TestModule } from 'vitest/node';
 import type { Reporter } from 'vitest/reporters';
 import '../lib/harness/meta.ts';
+import { markPhase } from '../lib/cli/phases.ts';
 
 /**
  * One line per finished suite file, readable in a CI log:
@@ -16,7 +17,16 @@ export default class ProgressReporter implements Reporter {
     private readonly log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   ) {}
 
+  onTestRunStart(): void {
+    markPhase('tests started');
+  }
+
+  onTestModuleCollected(module: TestModule): void {
+    markPhase(`collected ${module.relativeModuleId}`);
+  }
+
   onTestModuleEnd(module: TestModule): void {
+    markPhase(`finished ${module.relativeModuleId}`);
     const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const test of module.children.allTests()) {
       const state = test.result().state;

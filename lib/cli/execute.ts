@@ -4,6 +4,7 @@ import { createVitest } from 'vitest/node';
 import BehaviourReporter, { type RunRecord } from '../../reporters/behaviour-reporter.ts';
 import { TARGET_ENV, type Target } from '../harness/target.ts';
 import { PACKAGE_ROOT } from './paths.ts';
+import { markPhase } from './phases.ts';
 
 export interface ExecuteOptions {
   /** Where the behaviour reporter writes every test's outcome. */
@@ -33,6 +34,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
     // then restores the target), so drop the handlers vitest added.
     for (const sig of signals) for (const l of process.listeners(sig)) if (!ours.get(sig)!.has(l)) process.off(sig, l);
     opts.onStoppable?.(() => vitest.close());
+    markPhase('vitest created');
     try {
       await vitest.start(opts.files);
     } finally {

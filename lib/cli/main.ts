@@ -4,6 +4,7 @@ import { ConfigError, EXIT } from '../errors.ts';
 import { loadExpectations } from '../results/expectations.ts';
 import { exitForError } from './exit.ts';
 import { resolveSelection } from './selection.ts';
+import { suiteVersion } from './paths.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -218,7 +219,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case '--version':
       case 'version':
-        console.log((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+        console.log(suiteVersion());
         return EXIT.CONFORMANT;
       case undefined:
       case 'help':

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
-/** The package's own folder (suites, config and schemas are found from here, not from the working directory). */
-export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+export { PACKAGE_ROOT };
 
 /** Files a run writes into the results folder (stale ones are removed first). */
 export const RESULT_FILES = {

@@ -11,8 +11,10 @@ import { formatSummary, summarise } from '../results/summary.ts';
 import { discoverFacts } from './discovery.ts';
 import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
 import type { RunRecord } from '../../reporters/behaviour-reporter.ts';
+import AllureReporter from '../../reporters/allure-reporter.ts';
 import ProgressReporter from '../../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
+import { markPhase, phases } from './phases.ts';
 import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
 import { connectEndpoint, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
@@ -67,12 +69,14 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
     return EXIT.CONFORMANT;
   }
   const startedAt = new Date().toISOString();
+  markPhase('cli loaded');
   prepareResults(config.resultsDir);
   const resolved = await resolveTarget(config, log);
   const { target } = resolved;
   target.lockMarker = join(config.resultsDir, RESULT_FILES.lockMarker);
   if (toRun) target.behaviours = toRun;
   const facts = await discoverFacts(target);
+  markPhase('target ready');
   const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
   log(`metaconform: profile ${config.profile.name}, target ${target.label}, ${selectionLine}${opts.expectations ? `, expectations ${opts.expectations.file}` : ''}, results in ${config.resultsDir}`);
   for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
@@ -113,9 +117,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
       reporters: [
         new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
         ['junit', { outputFile: join(config.resultsDir, RESULT_FILES.junit), suiteName: `metaconform ${config.profile.name}` }],
-        [
-          'allure-vitest/reporter',
-          {
+        new AllureReporter({
             resultsDir: join(config.resultsDir, RESULT_FILES.allure),
             environmentInfo: {
               target: target.label,
@@ -127,8 +129,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
               ...(opts.expectations ? { expectations: opts.expectations.file } : {}),
               'suite version': suiteVersion(),
             },
-          },
-        ],
+          }),
       ],
     });
     for (let attempt = 1; attempt <= (opts.retries ?? 0); attempt++) {
@@ -140,13 +141,15 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
         testsFile: join(config.resultsDir, `tests-retry-${attempt}.json`),
         onStoppable: (stop) => (stopSuites = stop),
         files: suiteFilesFor(again),
-        reporters: [new ProgressReporter(again.length, log), ['allure-vitest/reporter', { resultsDir: join(config.resultsDir, RESULT_FILES.allure) }]],
+        reporters: [new ProgressReporter(again.length, log), new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure) })],
       });
       for (const id of again) if (!unsettled({ tests: retry.tests.filter((t) => t.behaviour === id), problems: [] }).length && retry.tests.some((t) => t.behaviour === id)) flaky.add(id);
       record = { tests: [...record.tests.filter((t) => !again.includes(t.behaviour)), ...retry.tests], problems: [...record.problems, ...retry.problems] };
     }
   } finally {
+    markPhase('suites done');
     restoreProblem = await cleanup();
+    markPhase('target restored');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -163,7 +166,8 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   if (opts.selection?.partial) summary.warnings.push(selectionLine);
   summary.warnings.push(...warnings);
   const text = formatSummary(summary, target.label);
-  const runner = { maxRssKb: process.resourceUsage().maxRSS, requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0) };
+  markPhase('results written');
+  const runner = { phases: phases(), maxRssKb: process.resourceUsage().maxRSS, requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0) };
   const authEnforced = target.authEnforced !== undefined ? { authEnforced: target.authEnforced } : {};
   const applied = { selection: { description: selectionLine, ...(opts.selection?.selection ?? {}) }, ...(opts.expectations ? { expectations: opts.expectations } : {}) };
   writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...authEnforced, ...applied, ...summary }, null, 2)}\n`);
