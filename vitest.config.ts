@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
  * - `self`: the suite's own tests (npm test).
  * - `conformance`: the conformance suites; run them with `metaconform run`, which resolves the target,
  *   adds the Allure, JUnit and behaviour reporters and writes everything into the results folder.
- * Conformance suites share one server, so files and tests run one after another.
+ * Conformance suites: files run one after another in one worker; the tests of a file run at once as far
+ * as the target's lanes allow (lib/harness/leases.ts; the runner sets METACONFORM_TESTS_AT_ONCE).
  */
 export default defineConfig({
   test: {
@@ -28,6 +29,7 @@ export default defineConfig({
           pool: 'threads',
           isolate: false,
           sequence: { concurrent: false },
+          maxConcurrency: Number(process.env.METACONFORM_TESTS_AT_ONCE) || 1,
           testTimeout: 300_000,
           retry: 0,
         },

@@ -5,6 +5,7 @@ import { findBehaviour } from '../catalogue/index.ts';
 import type { MatrixRow } from '../lib/cli/matrix.ts';
 import { MUTANTS } from '../reference/mutants/index.ts';
 import { CORRECT_VARIANTS } from '../reference/variants.ts';
+import type { RunRecord } from '../reporters/behaviour-reporter.ts';
 import { runCli } from './helpers/cli.ts';
 
 describe('detection power: the kill matrix', () => {
@@ -15,8 +16,12 @@ describe('detection power: the kill matrix', () => {
     }
   });
 
-  test('every mutant is caught by the behaviours it violates, and every correct variant passes', async () => {
-    const run = await runCli(['mutants']);
+  test('every mutant is caught by the behaviours it violates, and every correct variant passes; 1 or 8 tests at once give the same outcome for every test', async () => {
+    const serial = await runCli(['mutants'], { METACONFORM_CONCURRENCY: '1' });
+    const run = await runCli(['mutants'], { METACONFORM_CONCURRENCY: '8' });
+    const outcomes = (dir: string) => Object.fromEntries((JSON.parse(readFileSync(join(dir, 'tests.json'), 'utf8')) as RunRecord).tests.map((t) => [`${t.target} ${t.name}`, t.outcome]));
+    expect(Object.keys(outcomes(serial.resultsDir)).length).toBeGreaterThan(1000);
+    expect(outcomes(run.resultsDir), 'every test against every variant, 8 at once vs one at a time').toEqual(outcomes(serial.resultsDir));
     // the kill matrix and its wall time, as the command printed them
     console.log(run.stdout.slice(run.stdout.indexOf('kill matrix')));
     const { rows } = JSON.parse(readFileSync(join(run.resultsDir, 'kill-matrix.json'), 'utf8')) as { rows: MatrixRow[] };

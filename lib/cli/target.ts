@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Profile } from '../../profiles/index.ts';
 import type { Implementation } from '../../reference/implementation.ts';
 import { implementationFor } from '../../reference/mutants/index.ts';
@@ -15,6 +15,7 @@ import { HttpClient } from '../http/client.ts';
 import { describeExchange, json } from '../http/exchange.ts';
 import { registerSecret } from '../http/redact.ts';
 import { openSession } from '../auth/session.ts';
+import { heldLocks } from '../harness/lock.ts';
 import { httpFor } from '../harness/tokens.ts';
 import { bootServer, deleteServer, newRunId } from './servers.ts';
 import { schemaErrors } from '../schemas.ts';
@@ -60,6 +61,11 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
   const unlaunchedServer = reference.store.createServer(reference.projectId, { launched: false, metadata: { fixture: 'never-launched' } });
   const otherProjectServer = reference.store.createServer(randomUUID().replaceAll('-', ''), { metadata: { fixture: 'other-project' } });
   const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
+  // one server and one image per lane: servers are free here, so concurrent tests never share one (leases.ts)
+  const extra = Array.from({ length: config.concurrency - 1 }, () => ({
+    server: reference.store.createServer(reference.projectId, { metadata: { 'created-by': 'metaconform' } }).id,
+    image: reference.store.createImage({ properties: { os_distro: 'reference' } }).id,
+  }));
   const variant = opts.variant ?? (opts.mutant ? `mutant ${opts.mutant}` : undefined);
   const target: Target = {
     id: opts.id ?? 'target',
@@ -70,6 +76,7 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
     token: reference.token,
     projectId: reference.projectId,
     serverId: server.id,
+    ...(extra.length ? { extraServerIds: extra.map((e) => e.server), extraImageIds: extra.map((e) => e.image) } : {}),
     errorServerId: errorServer.id,
     unlaunchedServerId: unlaunchedServer.id,
     otherProjectServerId: otherProjectServer.id,
@@ -77,6 +84,7 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
     imageId: image.id,
     profile: profile.name,
     timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
     ...(opts.behaviours ? { behaviours: opts.behaviours } : {}),
     ...(opts.record === false ? { record: false } : {}),
   };
@@ -171,19 +179,22 @@ async function snapshotImage(image: MetadataClient, config: RunConfig): Promise<
   return (body as { metadata: Metadata }).metadata;
 }
 
-/** Unlocks a server a lock test left locked (the run was interrupted); returns a problem description or undefined. */
+/** Unlocks the servers lock tests left locked (the run was interrupted); returns a problem description or undefined. */
 export async function releaseLock(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
   const marker = resolved.target.lockMarker;
-  if (!marker || !existsSync(marker)) return undefined;
-  const { serverId, url } = JSON.parse(readFileSync(marker, 'utf8')) as { serverId: string; url: string };
-  try {
-    const ex = await runnerHttp(resolved.target, config).send('POST', url, { json: { unlock: null } });
-    if (ex.response.status >= 300) return `SERVER ${serverId} MAY STILL BE LOCKED: unlock answered ${describeExchange(ex)}`;
-    rmSync(marker, { force: true });
-    return undefined;
-  } catch (e) {
-    return `SERVER ${serverId} MAY STILL BE LOCKED: ${(e as Error).message}`;
+  if (!marker) return undefined;
+  const problems: string[] = [];
+  for (const { serverId, url } of heldLocks(marker)) {
+    try {
+      const ex = await runnerHttp(resolved.target, config).send('POST', url, { json: { unlock: null } });
+      if (ex.response.status >= 300) problems.push(`SERVER ${serverId} MAY STILL BE LOCKED: unlock answered ${describeExchange(ex)}`);
+    } catch (e) {
+      problems.push(`SERVER ${serverId} MAY STILL BE LOCKED: ${(e as Error).message}`);
+    }
   }
+  if (problems.length) return problems.join('; ');
+  rmSync(marker, { force: true });
+  return undefined;
 }
 
 /**

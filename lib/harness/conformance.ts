@@ -9,6 +9,7 @@ import { formatExchange, type Exchange } from '../http/exchange.ts';
 import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
+import { lease, lanes, type Resource } from './leases.ts';
 import { httpFor, limiterFor } from './tokens.ts';
 
 export type Operation = keyof Profile['operations'];
@@ -19,12 +20,14 @@ export interface ConformanceContext {
   profile: Profile;
   target: Target;
   http: HttpClient;
-  /** The target server's metadata on this test's base. */
-  server: MetadataClient;
+  /** The metadata of the server this test leased, on this test's base. */
+  readonly server: MetadataClient;
+  /** The id of the server this test leased (the target's server, or one of its lane servers). */
+  readonly serverId: string;
   /** The target server's metadata on a given base. */
   serverOn(api: ApiVersion): MetadataClient;
-  /** The target image's metadata (image proxy) on this test's base; undefined without METACONFORM_IMAGE_ID. */
-  image: MetadataClient | undefined;
+  /** The leased image's metadata (image proxy) on this test's base; undefined without METACONFORM_IMAGE_ID. */
+  readonly image: MetadataClient | undefined;
   /** The target image's metadata on a given base. */
   imageOn(api: ApiVersion): MetadataClient | undefined;
   /** Sets up the starting state; a failure here means "no verdict", not non-conformance. */
@@ -40,6 +43,11 @@ export interface ConformanceOptions {
   apis?: 'each' | 'once';
   /** Operations the test needs; not applicable when the profile does not document one of them. */
   requires?: readonly Operation[];
+  /**
+   * The target's resources the test reads or writes, leased for the whole test (see leases.ts); default
+   * ['server']. ctx.server / ctx.image throw in a test that did not declare them.
+   */
+  uses?: readonly Resource[];
 }
 
 /**
@@ -63,8 +71,11 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
   const runs: { api: ApiVersion; label: string }[] =
     options.apis === 'once' ? [{ api: profile.bases[0]!, label: profile.bases.join('+') }] : profile.bases.map((api) => ({ api, label: api }));
 
+  const uses = options.uses ?? ['server'];
+  // concurrent tests only where they can overlap: several lanes and more than one request in flight
+  const declareTest = (target.concurrency ?? 1) > 1 && lanes(target) > 1 ? test.concurrent : test;
   for (const run of runs) {
-    test(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
+    declareTest(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
       const meta: ConformanceMeta = { behaviour: id, target: target.id, api: run.label };
       t.task.meta.conformance = meta;
       if (record) await labels(id, run.label);
@@ -75,16 +86,31 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         if (record) exchanges.push(ex);
       };
       const http = httpFor(target, { limiter: limiterFor(target), onExchange });
-      const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', target.serverId);
-      const imageOn = (api: ApiVersion) => (target.imageId ? new MetadataClient(http, target.bases[api], 'images', target.imageId) : undefined);
+      const leases = await lease(target, uses);
+      const leased = (kind: Resource): string | undefined => {
+        if (!uses.includes(kind)) throw new Error(`[${id}] uses the target's ${kind} but does not declare it: add '${kind}' to the test's uses option`);
+        return leases.ids[kind];
+      };
+      const serverOn = (api: ApiVersion) => new MetadataClient(http, target.bases[api], 'servers', leased('server')!);
+      const imageOn = (api: ApiVersion) => {
+        const imageId = leased('image');
+        return imageId ? new MetadataClient(http, target.bases[api], 'images', imageId) : undefined;
+      };
       const ctx: ConformanceContext = {
         api: run.api,
         profile,
         target,
         http,
-        server: serverOn(run.api),
+        get server() {
+          return serverOn(run.api);
+        },
+        get serverId() {
+          return leased('server')!;
+        },
         serverOn,
-        image: imageOn(run.api),
+        get image() {
+          return imageOn(run.api);
+        },
         imageOn,
         arrange: async (what, body) => {
           try {
@@ -106,6 +132,7 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         if (missing.length) ctx.notApplicable(`profile '${profile.name}' does not document ${missing.join(', ')}`);
         await fn(ctx);
       } finally {
+        leases.release();
         await attachTranscript(exchanges);
       }
     });

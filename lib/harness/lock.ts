@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { InfrastructureError } from '../errors.ts';
 import { describeExchange, type Exchange } from '../http/exchange.ts';
 import type { ConformanceContext } from './conformance.ts';
@@ -11,15 +11,34 @@ function succeeded(ex: Exchange): boolean {
   return ex.response.status >= 200 && ex.response.status < 300;
 }
 
+/** A server this run holds locked, as written to the lock marker. */
+export interface HeldLock {
+  serverId: string;
+  url: string;
+}
+
+/** The locks the marker file lists (tests on several lane servers may hold one each). */
+export function heldLocks(marker: string): HeldLock[] {
+  return existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { locks: HeldLock[] }).locks : [];
+}
+
+/** Adds or removes a lock in the marker; removes the file when no lock is left. Synchronous, so never torn. */
+function updateMarker(marker: string, change: (locks: HeldLock[]) => HeldLock[]): void {
+  const locks = change(heldLocks(marker));
+  if (locks.length) writeFileSync(marker, `${JSON.stringify({ locks })}\n`);
+  else rmSync(marker, { force: true });
+}
+
 /**
  * Runs `fn` while the server is locked (`POST /servers/{id}/action {"lock": null}`) and ALWAYS unlocks it
  * afterwards, also when `fn` or the lock request fails. A refused lock makes the test not applicable.
  * If the server cannot be unlocked the test ends without a verdict and says so loudly.
  */
-export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Promise<T>, serverId: string = ctx.target.serverId): Promise<T> {
+export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Promise<T>, serverId: string = ctx.serverId): Promise<T> {
   const url = actionUrl(ctx, serverId);
   // tells the runner to unlock the server if the run is interrupted before the finally below
-  if (ctx.target.lockMarker) writeFileSync(ctx.target.lockMarker, `${JSON.stringify({ serverId, url })}\n`);
+  const marker = ctx.target.lockMarker;
+  if (marker) updateMarker(marker, (locks) => [...locks.filter((l) => l.serverId !== serverId), { serverId, url }]);
   let lock: Exchange;
   try {
     lock = await ctx.arrange('lock the server', () => ctx.http.send('POST', url, { json: { lock: null } }));
@@ -36,7 +55,7 @@ export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Pro
     throw e;
   } finally {
     const problem = await unlock(ctx, url, serverId);
-    if (!problem && ctx.target.lockMarker) rmSync(ctx.target.lockMarker, { force: true });
+    if (!problem && marker) updateMarker(marker, (locks) => locks.filter((l) => l.serverId !== serverId));
     // an unlock failure outranks the test's own verdict: the target is left in a state the run must not leave it in
     if (problem) throw new InfrastructureError(`SERVER ${serverId} MAY STILL BE LOCKED: ${problem}${failure ? ` (the test itself ended with: ${(failure as Error).message})` : ''}`);
   }

@@ -19,6 +19,8 @@ export interface Target {
   renewal?: Renewal;
   projectId: string;
   serverId: string;
+  /** More writable servers like serverId (the embedded reference: one per lane; see leases.ts). */
+  extraServerIds?: string[];
   /** A server in a vm_state that forbids writes (e.g. ERROR), when one is available. */
   errorServerId?: string;
   /** A server that never launched (launched_at unset), when one is available. */
@@ -28,6 +30,8 @@ export interface Target {
   /** A token of the same project with only the reader role, when one is available. */
   readerToken?: string;
   imageId?: string;
+  /** More images like imageId (the embedded reference: one per lane). */
+  extraImageIds?: string[];
   /**
    * Whether the target refuses requests without a token, as probed before the run (endpoint targets):
    * false for e.g. Nova's noauth2 (401 behaviours cannot be observed); absent when not probed or unclear.

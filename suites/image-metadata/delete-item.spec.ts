@@ -14,4 +14,4 @@ conformance('IM-DEL-001', 'DELETE on an image item answers 204 with an empty bod
   await ctx.step('DELETE absent', async () => {
     expectFault(await image.deleteItem('absent'), 404);
   });
-});
+}, { uses: ['image'] });

@@ -8,7 +8,7 @@ conformance('IM-LIST-001', 'GET on the image collection answers {"metadata": …
   const properties = { alpha: '1', beta: 'two words' };
   await seedImage(ctx, properties, image);
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), properties, 'image properties listed');
-});
+}, { uses: ['image'] });
 
 conformance('IM-LIST-002', 'every image operation on an unknown image answers 404 itemNotFound', async (ctx) => {
   const unknown = imageClient(ctx, []).with({ id: unknownId() });
@@ -19,4 +19,4 @@ conformance('IM-LIST-002', 'every image operation on an unknown image answers 40
       expectFault(await callImage(unknown, op), 404);
     });
   }
-});
+}, { uses: ['image'] });

@@ -10,4 +10,4 @@ conformance('IM-MERGE-001', 'POST on the image collection keeps the other proper
     expectSameMap(expectCollection(await image.merge({ b: '22', d: '4' }), ctx.profile.success.write), merged, 'merge response');
   });
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), merged, 'image properties after merge');
-});
+}, { uses: ['image'] });

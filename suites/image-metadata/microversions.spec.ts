@@ -42,4 +42,4 @@ conformance('IM-VER-001', 'on /v2.1 image operations are served at 2.38 and 404 
     await eachOperation(ctx, image, version, async (_op, send) => void expectFault(await send(), 404));
   }
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), IMAGE_SEED, 'image properties after the refused calls');
-});
+}, { uses: ['image'] });

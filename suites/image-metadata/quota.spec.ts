@@ -47,4 +47,4 @@ conformance('IM-QUOTA-001', 'exactly maxImageMeta image properties are accepted;
   }
   const expected = setItem && limit > 0 ? { ...atLimit, k000: 'w' } : atLimit;
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), expected, 'image properties at the end');
-});
+}, { uses: ['image'] });

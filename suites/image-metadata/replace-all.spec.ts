@@ -10,4 +10,4 @@ conformance('IM-REPLACE-001', 'PUT on the image collection answers the request m
     expectSameMap(expectCollection(await image.replaceAll(replacement), ctx.profile.success.write), replacement, 'replace-all response');
   });
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), replacement, 'image properties after replace-all');
-});
+}, { uses: ['image'] });

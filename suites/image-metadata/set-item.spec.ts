@@ -14,7 +14,7 @@ conformance('IM-SET-001', 'PUT on an image item creates or overwrites that prope
     expect(expectItem(await image.setItem('existing', 'new'), ctx.profile.success.write), 'existing key echoed').toEqual(['existing', 'new']);
   });
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), { existing: 'new', other: 'same', fresh: '5' }, 'image properties after set item');
-});
+}, { uses: ['image'] });
 
 conformance('IM-SET-002', 'PUT on an image item whose body key differs from the URL key answers 400, also for an unknown image, and changes nothing', async (ctx) => {
   const image = imageClient(ctx, ['setItem', 'replaceAll', 'list']);
@@ -26,4 +26,4 @@ conformance('IM-SET-002', 'PUT on an image item whose body key differs from the 
   await ctx.step('the same on an unknown image: the mismatch is checked before the image lookup', async () => {
     expectFault(await image.with({ id: unknownId() }).raw('PUT', 'e', { json: { meta: { f: '6' } } }), 400);
   });
-});
+}, { uses: ['image'] });

@@ -12,4 +12,4 @@ conformance('IM-SHOW-001', 'GET on an image item answers {"meta": {key: value}};
   await ctx.step('GET item absent', async () => {
     expectFault(await image.show('absent'), 404);
   });
-});
+}, { uses: ['image'] });

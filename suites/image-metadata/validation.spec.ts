@@ -26,4 +26,4 @@ conformance('IM-VAL-001', 'a bad key, a too-long value or a non-string value ans
     });
   }
   expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), seeded, 'image properties after the refused requests');
-});
+}, { uses: ['image'] });

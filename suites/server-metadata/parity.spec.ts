@@ -88,4 +88,4 @@ conformance('SM-V2-001', '/v2 differs from /v2.1 exactly by the four documented 
       expectStatus(await i2.list(at239), ok.read);
     }
   }
-}, { apis: 'once', requires: ['list', 'show', 'replaceAll', 'merge'] });
+}, { apis: 'once', requires: ['list', 'show', 'replaceAll', 'merge'], uses: ['server', 'image'] });

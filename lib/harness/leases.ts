@@ -1,0 +1,89 @@
+import type { Target } from './target.ts';
+
+/**
+ * Concurrency that is safe on a shared target. A test that writes a server's (or image's) metadata owns
+ * that resource while it runs: replace-all wipes whatever a concurrent test wrote, quota tests count
+ * every key, lock tests lock the whole server. So each test leases the resources it uses from its
+ * target's pools and returns them when it ends; tests that need a leased resource wait for one.
+ *
+ * - A real cloud has one server and at most one image: its server tests form one serial lane, its image
+ *   tests another, and the two lanes overlap.
+ * - The embedded reference makes servers and images free: the runner gives it one of each per lane
+ *   (METACONFORM_CONCURRENCY), so that many tests run at once, each on a resource of its own.
+ *
+ * Leases are taken in a fixed order (servers before images), so two tests never wait for each other.
+ * A test that touches a resource it did not declare fails at once (see conformance.ts), whatever the
+ * concurrency, so a missing declaration cannot pass quietly at concurrency 1 and race at N.
+ */
+export type Resource = 'server' | 'image';
+
+/** Resources in the order they are leased. */
+export const RESOURCES: readonly Resource[] = ['server', 'image'];
+
+class Pool {
+  private readonly free: string[];
+  private readonly waiting: ((id: string) => void)[] = [];
+
+  constructor(ids: readonly string[]) {
+    this.free = [...ids];
+  }
+
+  acquire(): Promise<string> {
+    const id = this.free.shift();
+    return id !== undefined ? Promise.resolve(id) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(id: string): void {
+    const next = this.waiting.shift();
+    if (next) next(id);
+    else this.free.push(id);
+  }
+}
+
+/** The resources of a kind a target offers: the configured one first, then any extra (embedded reference). */
+export function resourceIds(target: Target, kind: Resource): string[] {
+  if (kind === 'server') return [target.serverId, ...(target.extraServerIds ?? [])];
+  return target.imageId ? [target.imageId, ...(target.extraImageIds ?? [])] : [];
+}
+
+/** How many tests can run at once against the target without waiting for a lease. */
+export function lanes(target: Target): number {
+  return RESOURCES.reduce((n, kind) => n + resourceIds(target, kind).length, 0);
+}
+
+const pools = new Map<string, Pool>();
+
+function poolFor(target: Target, kind: Resource): Pool | undefined {
+  const ids = resourceIds(target, kind);
+  if (!ids.length) return undefined;
+  const key = `${target.id}\0${kind}`;
+  let pool = pools.get(key);
+  if (!pool) pools.set(key, (pool = new Pool(ids)));
+  return pool;
+}
+
+export interface Leases {
+  /** The leased id of each resource kind the test declared (absent when the target has none, e.g. no image). */
+  ids: Partial<Record<Resource, string>>;
+  release(): void;
+}
+
+/** Leases one resource of each declared kind, in the fixed order; release() returns them all. */
+export async function lease(target: Target, uses: readonly Resource[]): Promise<Leases> {
+  const held: [Pool, string][] = [];
+  const ids: Partial<Record<Resource, string>> = {};
+  for (const kind of RESOURCES) {
+    if (!uses.includes(kind)) continue;
+    const pool = poolFor(target, kind);
+    if (!pool) continue;
+    const id = await pool.acquire();
+    held.push([pool, id]);
+    ids[kind] = id;
+  }
+  return {
+    ids,
+    release: () => {
+      for (const [pool, id] of held.splice(0)) pool.release(id);
+    },
+  };
+}
