@@ -84,10 +84,8 @@ export default class AllureReporter extends AllureVitestReporter {
   }
 
   override async onTestRunEnd(...args: Parameters<AllureVitestReporter['onTestRunEnd']>): Promise<void> {
-    markPhase('allure: results');
     super.onTestRunEnd(...args);
-    markPhase('allure: files');
     await this.buffered?.flush();
-    markPhase('allure: written');
+    markPhase('allure results written');
   }
 }

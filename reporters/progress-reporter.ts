@@ -17,16 +17,22 @@ export default class ProgressReporter implements Reporter {
     private readonly log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   ) {}
 
+  private collected = false;
+
   onTestRunStart(): void {
     markPhase('tests started');
   }
 
-  onTestModuleCollected(module: TestModule): void {
-    markPhase(`collected ${module.relativeModuleId}`);
+  onTestModuleCollected(): void {
+    if (!this.collected) markPhase('first suite file loaded');
+    this.collected = true;
+  }
+
+  onTestRunEnd(): void {
+    markPhase('tests finished');
   }
 
   onTestModuleEnd(module: TestModule): void {
-    markPhase(`finished ${module.relativeModuleId}`);
     const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const test of module.children.allTests()) {
       const state = test.result().state;

@@ -1,9 +1,12 @@
 /**
  * npm run bench: measures a full conformance run (a script, not a test). Prints and writes results/bench.json:
  * wall time of the CLI run and of a trivial vitest run (the floor) and their ratio; HTTP requests, median and
- * p95 latency, wall ÷ (requests × median ÷ concurrency); requests per behaviour; servers and images the suite
- * created; the runner's peak RSS. Against the embedded reference always, and against the endpoint configured
- * in the environment (e.g. upstream Nova from targets/nova) when METACONFORM_COMPUTE_URL is set.
+ * p95 latency, wall ÷ (requests × median ÷ concurrency); requests per behaviour; servers booted and images
+ * created on the target; the runner's peak RSS; where the time went (phases). Against the embedded reference
+ * always, and against the endpoint configured in the environment (e.g. upstream Nova from targets/nova) when
+ * METACONFORM_COMPUTE_URL is set.
+ *
+ * Each figure is the median of BENCH_RUNS runs (default 3): small VMs are noisy, one run proves little.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,8 +15,7 @@ import { join, resolve } from 'node:path';
 import type { RunRecord } from '../reporters/behaviour-reporter.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** Requests are sent one at a time: tests share one server and run in one lane. */
-const CONCURRENCY = 1;
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { seconds: number; status: number | null; stderr: string } {
   const started = performance.now();
@@ -26,73 +28,108 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
 function floorSeconds(): number {
   const dir = mkdtempSync(join(tmpdir(), 'metaconform-floor-'));
   writeFileSync(join(dir, 'trivial.test.ts'), "import { expect, test } from 'vitest';\ntest('trivial', () => expect(1).toBe(1));\n");
   writeFileSync(join(dir, 'vitest.config.ts'), "export default { test: { include: ['trivial.test.ts'] } };\n");
   const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-  const run = timed(process.execPath, [vitest, 'run', '--root', dir], { ...process.env }, dir);
-  if (run.status !== 0) throw new Error(`the trivial vitest run failed: ${run.stderr}`);
-  return run.seconds;
+  const runs = Array.from({ length: RUNS }, () => {
+    const run = timed(process.execPath, [vitest, 'run', '--root', dir], { ...process.env }, dir);
+    if (run.status !== 0) throw new Error(`the trivial vitest run failed: ${run.stderr}`);
+    return run.seconds;
+  });
+  return median(runs);
 }
 
-interface BenchRun {
-  target: string;
-  exitCode: number | null;
-  wallSeconds: number;
-  tests: number;
-  requests: number;
-  medianMs: number;
-  p95Ms: number;
-  concurrency: number;
-  wallOverRequestTime: number;
-  serversCreated: number;
-  imagesCreated: number;
-  peakRssMb: number;
-  requestsPerBehaviour: Record<string, number>;
+interface Summary {
+  exitCode: number;
+  runner: { maxRssKb: number; concurrency: number; lanes: number; serversBooted: number; phases: { phase: string; ms: number }[] };
 }
 
-function measure(label: string, env: NodeJS.ProcessEnv): BenchRun {
+interface OneRun {
+  seconds: number;
+  status: number | null;
+  record: RunRecord;
+  summary: Summary;
+}
+
+function runOnce(env: NodeJS.ProcessEnv): OneRun {
   const results = mkdtempSync(join(tmpdir(), 'metaconform-bench-'));
   const run = timed(process.execPath, [join(ROOT, 'bin', 'metaconform.mjs'), 'run'], { ...env, METACONFORM_RESULTS_DIR: results });
-  const record = JSON.parse(readFileSync(join(results, 'tests.json'), 'utf8')) as RunRecord;
-  const summary = JSON.parse(readFileSync(join(results, 'summary.json'), 'utf8')) as { runner: { maxRssKb: number }; exitCode: number };
-  const latencies = record.tests.flatMap((t) => t.requests ?? []).sort((a, b) => a - b);
-  const median = percentile(latencies, 50);
+  try {
+    const record = JSON.parse(readFileSync(join(results, 'tests.json'), 'utf8')) as RunRecord;
+    const summary = JSON.parse(readFileSync(join(results, 'summary.json'), 'utf8')) as Summary;
+    return { seconds: run.seconds, status: run.status, record, summary };
+  } catch {
+    throw new Error(`the run wrote no results (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
+  }
+}
+
+function measure(label: string, env: NodeJS.ProcessEnv) {
+  runOnce(env); // warm-up: builds the CLI bundle and fills the file cache, as on any run but the first
+  const runs = Array.from({ length: RUNS }, () => runOnce(env)).sort((a, b) => a.seconds - b.seconds);
+  const mid = runs[Math.floor(runs.length / 2)]!;
+  const latencies = mid.record.tests.flatMap((t) => t.requests ?? []).sort((a, b) => a - b);
+  const med = percentile(latencies, 50);
   const perBehaviour: Record<string, number> = {};
-  for (const t of record.tests) perBehaviour[t.behaviour] = (perBehaviour[t.behaviour] ?? 0) + (t.requests?.length ?? 0);
-  const needed = (latencies.length * median) / CONCURRENCY / 1000;
+  for (const t of mid.record.tests) perBehaviour[t.behaviour] = (perBehaviour[t.behaviour] ?? 0) + (t.requests?.length ?? 0);
+  const { concurrency, lanes, serversBooted, maxRssKb, phases } = mid.summary.runner;
+  const at = (name: string) => phases.find((p) => p.phase === name)?.ms;
+  const testsStarted = at('tests started');
+  const testsFinished = at('tests finished');
+  const testSeconds = testsStarted !== undefined && testsFinished !== undefined ? (testsFinished - testsStarted) / 1000 : undefined;
+  const requestSeconds = latencies.reduce((a, b) => a + b, 0) / 1000;
   return {
     target: label,
-    exitCode: run.status,
-    wallSeconds: Number(run.seconds.toFixed(2)),
-    tests: record.tests.length,
+    exitCode: mid.status,
+    runs: runs.length,
+    wallSeconds: round(mid.seconds),
+    wallSecondsAll: runs.map((r) => round(r.seconds)),
+    tests: mid.record.tests.length,
     requests: latencies.length,
-    medianMs: Number(median.toFixed(2)),
-    p95Ms: Number(percentile(latencies, 95).toFixed(2)),
-    concurrency: CONCURRENCY,
-    wallOverRequestTime: Number((run.seconds / needed).toFixed(1)),
-    serversCreated: 0,
-    imagesCreated: 0,
-    peakRssMb: Number((summary.runner.maxRssKb / 1024).toFixed(0)),
+    medianMs: round(med),
+    p95Ms: round(percentile(latencies, 95)),
+    concurrency,
+    lanes,
+    wallOverRequestTime: round(mid.seconds / ((latencies.length * med) / concurrency / 1000), 1),
+    /** Requests in flight on average while the tests ran (sum of latencies ÷ test time). */
+    meanInFlight: testSeconds ? round(requestSeconds / testSeconds, 1) : undefined,
+    serversBooted,
+    peakRssMb: round(maxRssKb / 1024, 0),
+    phases,
     requestsPerBehaviour: perBehaviour,
   };
 }
 
 const floor = floorSeconds();
 const base: NodeJS.ProcessEnv = { ...process.env };
-const runs = [measure('embedded reference', { ...base, METACONFORM_TARGET: 'reference' })];
+const reference: NodeJS.ProcessEnv = { ...base, METACONFORM_TARGET: 'reference' };
+for (const name of Object.keys(reference)) if (/^(METACONFORM_(COMPUTE_URL|SERVER_ID|IMAGE_ID|TOKEN)|OS_)/.test(name)) delete reference[name];
+const runs = [measure('embedded reference', reference)];
 if (process.env.METACONFORM_COMPUTE_URL) runs.push(measure(`endpoint ${new URL(process.env.METACONFORM_COMPUTE_URL).host}`, base));
-const bench = { floorSeconds: Number(floor.toFixed(2)), runs: runs.map((r) => ({ ...r, overFloor: Number((r.wallSeconds / floor).toFixed(2)) })) };
+const bench = { floorSeconds: round(floor), runsEach: RUNS, runs: runs.map((r) => ({ ...r, overFloor: round(r.wallSeconds / floor) })) };
 mkdirSync(join(ROOT, 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'results', 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
-console.log(`trivial vitest run (floor): ${bench.floorSeconds} s`);
+console.log(`trivial vitest run (floor): ${bench.floorSeconds} s (median of ${RUNS})`);
 for (const r of bench.runs) {
-  console.log(`\n${r.target} (exit ${r.exitCode})`);
+  console.log(`\n${r.target} (exit ${r.exitCode}; median of ${r.runs} runs: ${r.wallSecondsAll.join(', ')} s)`);
   console.log(`  wall ${r.wallSeconds} s = ${r.overFloor} × floor; ${r.tests} tests, ${r.requests} requests`);
-  console.log(`  latency median ${r.medianMs} ms, p95 ${r.p95Ms} ms; wall ÷ (requests × median ÷ concurrency ${r.concurrency}) = ${r.wallOverRequestTime}`);
-  console.log(`  servers created ${r.serversCreated}, images created ${r.imagesCreated}, runner peak RSS ${r.peakRssMb} MB`);
+  console.log(`  latency median ${r.medianMs} ms, p95 ${r.p95Ms} ms; concurrency ${r.concurrency}, ${r.lanes} lanes, ${r.meanInFlight ?? '?'} requests in flight on average`);
+  console.log(`  wall ÷ (requests × median ÷ concurrency) = ${r.wallOverRequestTime}`);
+  console.log(`  servers booted ${r.serversBooted}, images created none (the suite only uses the configured image), runner peak RSS ${r.peakRssMb} MB`);
+  let previous = 0;
+  console.log('  phases (ms since the CLI process started):');
+  for (const p of r.phases) {
+    console.log(`    ${String(p.ms).padStart(6)} ms  (+${String(p.ms - previous).padStart(5)})  ${p.phase}`);
+    previous = p.ms;
+  }
   const per = Object.entries(r.requestsPerBehaviour).sort((a, b) => b[1] - a[1]);
-  console.log(`  requests per behaviour: max ${per[0]?.[1]} (${per[0]?.[0]}), median ${per[Math.floor(per.length / 2)]?.[1]}`);
+  console.log(`  requests per behaviour: max ${per[0]?.[1]} (${per[0]?.[0]}), median ${per[Math.floor(per.length / 2)]?.[1]}; all in results/bench.json`);
 }
 console.log('\nfigures written to results/bench.json');

@@ -15,6 +15,7 @@ import AllureReporter from '../../reporters/allure-reporter.ts';
 import ProgressReporter from '../../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
 import { markPhase, phases } from './phases.ts';
+import { lanes } from '../harness/leases.ts';
 import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
 import { connectEndpoint, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
@@ -147,7 +148,6 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
       record = { tests: [...record.tests.filter((t) => !again.includes(t.behaviour)), ...retry.tests], problems: [...record.problems, ...retry.problems] };
     }
   } finally {
-    markPhase('suites done');
     restoreProblem = await cleanup();
     markPhase('target restored');
     process.off('SIGINT', onSignal);
@@ -167,7 +167,14 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   summary.warnings.push(...warnings);
   const text = formatSummary(summary, target.label);
   markPhase('results written');
-  const runner = { phases: phases(), maxRssKb: process.resourceUsage().maxRSS, requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0) };
+  const runner = {
+    phases: phases(),
+    maxRssKb: process.resourceUsage().maxRSS,
+    requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0),
+    concurrency: target.concurrency ?? 1,
+    lanes: lanes(target),
+    serversBooted: resolved.created?.servers.length ?? 0,
+  };
   const authEnforced = target.authEnforced !== undefined ? { authEnforced: target.authEnforced } : {};
   const applied = { selection: { description: selectionLine, ...(opts.selection?.selection ?? {}) }, ...(opts.expectations ? { expectations: opts.expectations } : {}) };
   writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...authEnforced, ...applied, ...summary }, null, 2)}\n`);
