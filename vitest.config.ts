@@ -24,6 +24,8 @@ export default defineConfig({
       {
         test: {
           name: 'conformance',
+          // transformed suite and lib modules kept between runs (node_modules/.experimental-vitest-cache)
+          experimental: { fsModuleCache: true },
           include: ['suites/**/*.spec.ts'],
           fileParallelism: false,
           pool: 'threads',
