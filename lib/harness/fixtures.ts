@@ -45,6 +45,28 @@ export async function expectRefused(
   return fault;
 }
 
+/**
+ * Writes that must each be refused with `status` and together change nothing: each answer is checked as
+ * it comes, the metadata is read once after the last. A refused write that was applied anyway still shows
+ * there, since no later write of the batch removes keys that could put `before` back; one read per batch
+ * instead of one per write keeps the run to the requests it needs.
+ */
+export async function expectAllRefused(
+  ctx: ConformanceContext,
+  status: number,
+  before: Metadata,
+  writes: readonly (() => Promise<Exchange>)[],
+  client: MetadataClient = ctx.server,
+): Promise<void> {
+  const sent: string[] = [];
+  for (const write of writes) {
+    const ex = await write();
+    sent.push(`${ex.request.method} ${redactText(ex.request.url)}`);
+    expectFault(ex, status);
+  }
+  expectSameMap(await currentMetadata(ctx, client), before, `metadata after the refused ${sent.join(', ')} is unchanged`);
+}
+
 /** A map of `count` distinct keys (`<prefix>0`, `<prefix>1`, …) with short values, for quota tests. */
 export function manyItems(count: number, prefix = 'q'): Record<string, string> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, 'v']));

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectItem, expectSameMap } from '../../lib/harness/expect.ts';
-import { currentMetadata, expectRefused, seed } from '../../lib/harness/fixtures.ts';
+import { currentMetadata, expectAllRefused, expectRefused, seed } from '../../lib/harness/fixtures.ts';
 
 const NON_STRINGS: readonly (readonly [string, unknown])[] = [
   ['integer', 1],
@@ -22,10 +22,12 @@ conformance('SM-VAL-001', 'non-string values (number, float, boolean, null, obje
   await seed(ctx, before);
   for (const [name, value] of NON_STRINGS) {
     await ctx.step(`a ${name} value is refused`, async () => {
-      await expectRefused(ctx, await ctx.server.raw('POST', undefined, { json: { metadata: { k: value } } }), 400, before);
-      await expectRefused(ctx, await ctx.server.raw('PUT', undefined, { json: { metadata: { a: '1', k: value } } }), 400, before);
-      await expectRefused(ctx, await ctx.server.raw('PUT', 'k', { json: { meta: { k: value } } }), 400, before);
-      await expectRefused(ctx, await ctx.server.raw('PUT', 'a', { json: { meta: { a: value } } }), 400, before);
+      await expectAllRefused(ctx, 400, before, [
+        () => ctx.server.raw('POST', undefined, { json: { metadata: { k: value } } }),
+        () => ctx.server.raw('PUT', undefined, { json: { metadata: { a: '1', k: value } } }),
+        () => ctx.server.raw('PUT', 'k', { json: { meta: { k: value } } }),
+        () => ctx.server.raw('PUT', 'a', { json: { meta: { a: value } } }),
+      ]);
     });
   }
 }, { requires: ['merge', 'list', 'setItem', 'replaceAll'] });
@@ -41,9 +43,11 @@ conformance('SM-VAL-002', 'value length is counted in code points: the maximum i
     const before = await currentMetadata(ctx);
     expect(Object.keys(before).sort(), `keys stored after writing ${max} × ${name}`).toEqual(['a', 'i', 'k']);
     await ctx.step(`${max + 1} × ${name} ${JSON.stringify(unit)} is refused (POST, PUT, PUT item)`, async () => {
-      await expectRefused(ctx, await ctx.server.merge({ k: unit.repeat(max + 1) }), 400, before);
-      await expectRefused(ctx, await ctx.server.replaceAll({ a: '1', k: unit.repeat(max + 1) }), 400, before);
-      await expectRefused(ctx, await ctx.server.setItem('i', unit.repeat(max + 1)), 400, before);
+      await expectAllRefused(ctx, 400, before, [
+        () => ctx.server.merge({ k: unit.repeat(max + 1) }),
+        () => ctx.server.replaceAll({ a: '1', k: unit.repeat(max + 1) }),
+        () => ctx.server.setItem('i', unit.repeat(max + 1)),
+      ]);
     });
   }
   const before = { a: '1' };
