@@ -166,7 +166,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   if (opts.selection?.partial) summary.warnings.push(selectionLine);
   summary.warnings.push(...warnings);
   const text = formatSummary(summary, target.label);
-  markPhase('results written');
+  markPhase('verdict computed');
   const runner = {
     phases: phases(),
     maxRssKb: process.resourceUsage().maxRSS,

@@ -9,7 +9,7 @@ import { formatExchange, type Exchange } from '../http/exchange.ts';
 import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
-import { lease, lanes, type Resource } from './leases.ts';
+import { lease, type Resource } from './leases.ts';
 import { httpFor, limiterFor } from './tokens.ts';
 
 export type Operation = keyof Profile['operations'];
@@ -72,10 +72,10 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
     options.apis === 'once' ? [{ api: profile.bases[0]!, label: profile.bases.join('+') }] : profile.bases.map((api) => ({ api, label: api }));
 
   const uses = options.uses ?? ['server'];
-  // concurrent tests only where they can overlap: several lanes and more than one request in flight
-  const declareTest = (target.concurrency ?? 1) > 1 && lanes(target) > 1 ? test.concurrent : test;
   for (const run of runs) {
-    declareTest(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
+    // how many run at once is decided in one place, the runner's testsAtOnce (vitest's maxConcurrency):
+    // 1 makes these run one after another, in order
+    test.concurrent(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
       const meta: ConformanceMeta = { behaviour: id, target: target.id, api: run.label };
       t.task.meta.conformance = meta;
       if (record) await labels(id, run.label);
