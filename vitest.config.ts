@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { testsAtOnceInWorker } from './lib/harness/suites.ts';
 
 /**
  * Two projects:
  * - `self`: the suite's own tests (npm test).
  * - `conformance`: the conformance suites; run them with `metaconform run`, which resolves the target,
  *   adds the Allure, JUnit and behaviour reporters and writes everything into the results folder.
- * Conformance suites: files run one after another in one worker; the tests of a file run at once as far
- * as the target's lanes allow (lib/harness/leases.ts; the runner sets METACONFORM_TESTS_AT_ONCE).
+ * Conformance suites: one worker loads every suite file through suites/index.ts, so that tests of all
+ * files run at once as far as their leases allow (lib/harness/leases.ts); the runner says how many may
+ * start at once (METACONFORM_TESTS_AT_ONCE; 1 runs them one after another). A test's timeout is kept by
+ * the harness from the moment it holds its leases (lib/harness/conformance.ts), not by vitest.
  */
 export default defineConfig({
   test: {
@@ -26,13 +29,13 @@ export default defineConfig({
           name: 'conformance',
           // transformed suite and lib modules kept between runs (node_modules/.experimental-vitest-cache)
           experimental: { fsModuleCache: true },
-          include: ['suites/**/*.spec.ts'],
+          include: ['suites/index.ts'],
           fileParallelism: false,
           pool: 'threads',
           isolate: false,
           sequence: { concurrent: false },
-          maxConcurrency: Number(process.env.METACONFORM_TESTS_AT_ONCE) || 1,
-          testTimeout: 300_000,
+          maxConcurrency: testsAtOnceInWorker(),
+          testTimeout: 0,
           retry: 0,
         },
       },

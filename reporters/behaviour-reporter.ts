@@ -4,6 +4,7 @@ import type { TestCase, TestModule } from 'vitest/node';
 import type { Reporter } from 'vitest/reporters';
 import '../lib/harness/meta.ts';
 import { redactText } from '../lib/http/redact.ts';
+import { moduleProblems, suiteFileOf } from './suite-file.ts';
 
 export type TestOutcome = 'passed' | 'failed' | 'not-applicable' | 'error';
 
@@ -52,16 +53,16 @@ export default class BehaviourReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
     const record: RunRecord = { tests: [], problems: [] };
     for (const mod of modules) {
-      for (const error of mod.errors()) record.problems.push(redactText(`${mod.moduleId}: ${error.message}`));
+      for (const problem of moduleProblems(mod)) record.problems.push(redactText(problem));
       for (const test of mod.children.allTests()) {
         const meta = test.meta().conformance;
         const outcome = outcomeOf(test);
         if (!outcome) continue;
         if (!meta) {
-          record.problems.push(`${mod.moduleId}: test "${test.name}" names no behaviour (use conformance() from lib/harness)`);
+          record.problems.push(`${suiteFileOf(test)}: test "${test.name}" names no behaviour (use conformance() from lib/harness)`);
           continue;
         }
-        record.tests.push({ name: test.name, file: mod.relativeModuleId, target: meta.target, behaviour: meta.behaviour, api: meta.api, ...outcome, requests: meta.requests ?? [] });
+        record.tests.push({ name: test.name, file: suiteFileOf(test), target: meta.target, behaviour: meta.behaviour, api: meta.api, ...outcome, requests: meta.requests ?? [] });
       }
     }
     for (const error of unhandled) record.problems.push(redactText(`unhandled error: ${error.message ?? String(error)}`));

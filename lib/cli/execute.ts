@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createVitest } from 'vitest/node';
 import BehaviourReporter, { type RunRecord } from '../../reporters/behaviour-reporter.ts';
-import { lanes } from '../harness/leases.ts';
+import { closeConnections } from '../http/client.ts';
+import { SUITE_FILES_ENV, TESTS_AT_ONCE_ENV } from '../harness/suites.ts';
 import { TARGET_ENV, type Target } from '../harness/target.ts';
+import { citedBehaviours } from './suite-files.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { markPhase } from './phases.ts';
 
@@ -18,24 +20,26 @@ export interface ExecuteOptions {
   onStoppable?: (stop: () => Promise<void>) => void;
 }
 
-/** Environment variable through which vitest.config.ts learns how many tests of a file may run at once. */
-export const TESTS_AT_ONCE_ENV = 'METACONFORM_TESTS_AT_ONCE';
-/** An upper bound for a mutant matrix, whose many targets each bring their own lanes. */
-const MAX_TESTS_AT_ONCE = 32;
-
 /**
- * Tests of a file that run at once: one per lane of every target (leases.ts), so that a test rarely waits
- * for a lease (its timeout runs while it waits); 1 when a target allows one request at a time.
+ * Tests started at once (vitest's maxConcurrency); 1 when a target allows one request at a time. A started
+ * test waits for its leases (leases.ts), and its timeout only runs once it holds them, so one target's tests
+ * may all start: the leases decide the order on the target's resources and the request limiter bounds what
+ * is in flight. A mutant matrix brings many targets, and a bound keeps its pending tests few.
  */
+const MAX_TESTS_AT_ONCE = 400;
+
 export function testsAtOnce(targets: readonly Target[]): number {
   if (targets.some((t) => (t.concurrency ?? 1) <= 1)) return 1;
-  return Math.min(MAX_TESTS_AT_ONCE, targets.reduce((n, t) => n + lanes(t), 0));
+  return MAX_TESTS_AT_ONCE;
 }
 
 /** Runs the conformance suites once, in this process's vitest, against one or more targets. */
 export async function executeSuites(targets: Target[], opts: ExecuteOptions): Promise<RunRecord> {
+  // the runner's probes and snapshot leave a kept-alive connection; the tests send from the worker
+  await closeConnections();
   process.env[TARGET_ENV] = JSON.stringify(targets);
   process.env[TESTS_AT_ONCE_ENV] = String(testsAtOnce(targets));
+  process.env[SUITE_FILES_ENV] = JSON.stringify(opts.files ?? [...citedBehaviours().keys()]);
   try {
     const signals = ['SIGINT', 'SIGTERM'] as const;
     const ours = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
@@ -52,7 +56,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
     opts.onStoppable?.(() => vitest.close());
     markPhase('vitest created');
     try {
-      await vitest.start(opts.files);
+      await vitest.start();
       markPhase('vitest finished');
     } finally {
       await vitest.close();
@@ -60,6 +64,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
   } finally {
     delete process.env[TARGET_ENV];
     delete process.env[TESTS_AT_ONCE_ENV];
+    delete process.env[SUITE_FILES_ENV];
     process.exitCode = undefined;
   }
   try {

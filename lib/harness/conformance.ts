@@ -6,13 +6,20 @@ import { MetadataClient } from '../clients/metadata-client.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import type { HttpClient } from '../http/client.ts';
 import { formatExchange, type Exchange } from '../http/exchange.ts';
+import { InfrastructureError } from '../errors.ts';
 import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
-import { lease, type Resource } from './leases.ts';
+import { fixtureServerIds, lease, type Resource } from './leases.ts';
 import { httpFor, limiterFor } from './tokens.ts';
 
 export type Operation = keyof Profile['operations'];
+
+/**
+ * How long a test may run once it holds its leases. Tests of a run start together and wait for their
+ * leases (leases.ts), so vitest's own timeout, which would also count the wait, is off for the suites.
+ */
+export const TEST_TIMEOUT_MS = 300_000;
 
 export interface ConformanceContext {
   /** The API base this run of the test uses ('v2' or 'v2.1'); parity tests get the first base. */
@@ -26,6 +33,11 @@ export interface ConformanceContext {
   readonly serverId: string;
   /** The target server's metadata on a given base. */
   serverOn(api: ApiVersion): MetadataClient;
+  /**
+   * Another server's metadata on this test's base: one that does not exist, or a fixture server of the
+   * target (error state, never launched, another project's), which needs 'fixtures' in the uses option.
+   */
+  serverById(id: string): MetadataClient;
   /** The leased image's metadata (image proxy) on this test's base; undefined without METACONFORM_IMAGE_ID. */
   readonly image: MetadataClient | undefined;
   /** The target image's metadata on a given base. */
@@ -45,7 +57,8 @@ export interface ConformanceOptions {
   requires?: readonly Operation[];
   /**
    * The target's resources the test reads or writes, leased for the whole test (see leases.ts); default
-   * ['server']. ctx.server / ctx.image throw in a test that did not declare them.
+   * ['server']. ctx.server / ctx.image / a fixture server throw in a test that did not declare them; a test
+   * that only sends requests to servers that do not exist declares [].
    */
   uses?: readonly Resource[];
 }
@@ -73,7 +86,7 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
 
   const uses = options.uses ?? ['server'];
   for (const run of runs) {
-    // how many run at once is decided in one place, the runner's testsAtOnce (vitest's maxConcurrency):
+    // how many start at once is decided in one place, the runner's testsAtOnce (vitest's maxConcurrency):
     // 1 makes these run one after another, in order
     test.concurrent(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
       const meta: ConformanceMeta = { behaviour: id, target: target.id, api: run.label };
@@ -85,7 +98,8 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         requests.push(ex.durationMs);
         if (record) exchanges.push(ex);
       };
-      const http = httpFor(target, { limiter: limiterFor(target), onExchange });
+      const timedOut = new AbortController();
+      const http = httpFor(target, { limiter: limiterFor(target), onExchange, signal: timedOut.signal });
       const leases = await lease(target, uses);
       const leased = (kind: Resource): string | undefined => {
         if (!uses.includes(kind)) throw new Error(`[${id}] uses the target's ${kind} but does not declare it: add '${kind}' to the test's uses option`);
@@ -96,6 +110,7 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         const imageId = leased('image');
         return imageId ? new MetadataClient(http, target.bases[api], 'images', imageId) : undefined;
       };
+      const fixtures = new Set(fixtureServerIds(target));
       const ctx: ConformanceContext = {
         api: run.api,
         profile,
@@ -108,6 +123,10 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
           return leased('server')!;
         },
         serverOn,
+        serverById: (serverId) => {
+          if (fixtures.has(serverId)) leased('fixtures');
+          return new MetadataClient(http, target.bases[run.api], 'servers', serverId);
+        },
         get image() {
           return imageOn(run.api);
         },
@@ -130,12 +149,33 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
       try {
         const missing = (options.requires ?? []).filter((op) => !profile.operations[op]);
         if (missing.length) ctx.notApplicable(`profile '${profile.name}' does not document ${missing.join(', ')}`);
-        await fn(ctx);
+        await withinTimeout(fn(ctx), timedOut);
       } finally {
         leases.release();
         await attachTranscript(exchanges);
       }
     });
+  }
+}
+
+/**
+ * Waits for the test's body, at most TEST_TIMEOUT_MS. On timeout the test's client stops sending (its
+ * request in flight is dropped), so the leases can go to the next test; the body then ends unobserved.
+ */
+async function withinTimeout(body: Promise<void>, timedOut: AbortController): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new InfrastructureError(`the test timed out after ${TEST_TIMEOUT_MS / 1000} s, no verdict`);
+      timedOut.abort(error.message);
+      reject(error);
+    }, TEST_TIMEOUT_MS);
+  });
+  body.catch(() => undefined);
+  try {
+    await Promise.race([body, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -11,14 +11,19 @@ import type { Target } from './target.ts';
  * - The embedded reference makes servers and images free: the runner gives it one of each per lane
  *   (METACONFORM_CONCURRENCY), so that many tests run at once, each on a resource of its own.
  *
- * Leases are taken in a fixed order (servers before images), so two tests never wait for each other.
+ * - The fixture servers (vm_state error, never launched, another project's) are one more lane, shared by
+ *   every target kind: their tests send writes that a conformant target refuses, and a non-conformant one
+ *   may apply (briefly, for a delete that is put back), so they run one at a time.
+ * - A test that only reads or writes servers that do not exist needs no lease at all.
+ *
+ * Leases are taken in a fixed order (server, image, fixtures), so two tests never wait for each other.
  * A test that touches a resource it did not declare fails at once (see conformance.ts), whatever the
  * concurrency, so a missing declaration cannot pass quietly at concurrency 1 and race at N.
  */
-export type Resource = 'server' | 'image';
+export type Resource = 'server' | 'image' | 'fixtures';
 
 /** Resources in the order they are leased. */
-export const RESOURCES: readonly Resource[] = ['server', 'image'];
+export const RESOURCES: readonly Resource[] = ['server', 'image', 'fixtures'];
 
 class Pool {
   private readonly free: string[];
@@ -42,8 +47,14 @@ class Pool {
 
 /** The resources of a kind a target offers: the configured one first, then any extra (embedded reference). */
 export function resourceIds(target: Target, kind: Resource): string[] {
+  if (kind === 'fixtures') return fixtureServerIds(target).length ? ['fixtures'] : [];
   if (kind === 'server') return [target.serverId, ...(target.extraServerIds ?? [])];
   return target.imageId ? [target.imageId, ...(target.extraImageIds ?? [])] : [];
+}
+
+/** The target's fixture servers: the ones a test may only use while it holds the 'fixtures' lease. */
+export function fixtureServerIds(target: Target): string[] {
+  return [target.errorServerId, target.unlaunchedServerId, target.otherProjectServerId].filter((id): id is string => id !== undefined);
 }
 
 /** How many tests can run at once against the target without waiting for a lease. */

@@ -42,7 +42,7 @@ export function limiterFor(target: Target): Limiter {
 }
 
 /** An HTTP client for a target that sends its current token and renews it after a 401 (tests and runner alike). */
-export function httpFor(target: Target, extra: Pick<HttpOptions, 'limiter' | 'onExchange'> & { timeoutMs?: number } = {}): HttpClient {
+export function httpFor(target: Target, extra: Pick<HttpOptions, 'limiter' | 'onExchange' | 'signal'> & { timeoutMs?: number } = {}): HttpClient {
   const renew = renewerFor(target);
   return new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), timeoutMs: target.timeoutMs, ...extra });
 }

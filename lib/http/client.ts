@@ -18,6 +18,8 @@ export interface HttpOptions {
   renewToken?: () => Promise<string>;
   /** Bounds the requests in flight (METACONFORM_CONCURRENCY). */
   limiter?: Limiter;
+  /** Once aborted (the test that owns this client timed out), no request is sent and the one in flight is dropped. */
+  signal?: AbortSignal;
 }
 
 /** Rate limiting: statuses whose Retry-After is waited out, how often, and the longest single wait. */
@@ -35,7 +37,22 @@ export interface SendOptions {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
-const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+let agent: Agent | undefined;
+
+function dispatcher(): Agent {
+  return (agent ??= new Agent({ keepAliveTimeout: 10_000, connections: 16 }));
+}
+
+/**
+ * Closes this thread's kept-alive connections. The runner calls it before the tests start: a target whose
+ * worker processes each serve one kept-alive connection at a time (uwsgi's http11-socket) would otherwise
+ * stay busy with the runner's idle connection while a test's request waits for a free worker.
+ */
+export async function closeConnections(): Promise<void> {
+  const closing = agent;
+  agent = undefined;
+  await closing?.close();
+}
 
 function networkReason(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -77,6 +94,7 @@ export class HttpClient {
   }
 
   private async sendOnce(method: string, url: string, opts: SendOptions): Promise<Exchange> {
+    if (this.options.signal?.aborted) throw new InfrastructureError(`${method} ${redactText(url)}: not sent, ${String(this.options.signal.reason)}`);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (!opts.anonymous) headers[AUTH_TOKEN_HEADER] = this.options.tokenSource?.() ?? this.options.token;
     let body = opts.body;
@@ -95,10 +113,10 @@ export class HttpClient {
         method: method as 'GET',
         headers,
         body,
-        dispatcher: agent,
+        dispatcher: dispatcher(),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
       });
       status = res.statusCode;
       responseHeaders = res.headers;

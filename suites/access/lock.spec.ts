@@ -46,14 +46,14 @@ conformance('SM-STATE-004', 'reads are never 409, on a locked server or on a ser
   };
   if (ctx.target.errorServerId) {
     await ctx.step('reads of the server in a state that forbids writes', async () => {
-      const client = ctx.server.with({ id: ctx.target.errorServerId! });
+      const client = ctx.serverById(ctx.target.errorServerId!);
       const map = expectCollection(await client.list(), ctx.profile.success.read);
       await reads(client, Object.keys(map)[0]);
     });
   }
   await seed(ctx, { k: 'v' });
   await withLockedServer(ctx, async () => ctx.step('reads of a locked server', () => reads(ctx.server, 'k')));
-}, { requires: ['list', 'replaceAll'] });
+}, { requires: ['list', 'replaceAll'], uses: ['server', 'fixtures'] });
 
 conformance('SM-DEL-004', 'DELETE of an absent key on a locked server is 404, not 409', async (ctx) => {
   await seed(ctx, { k: 'v' });

@@ -4,7 +4,7 @@ import { expectCollection, expectFault, expectItem } from '../../lib/harness/exp
 conformance('SM-STATE-001', 'every write on a server in a vm_state that forbids writes is 409 conflictingRequest; reads succeed', async (ctx) => {
   const id = ctx.target.errorServerId;
   if (!id) return ctx.notApplicable('no server in a vm_state that forbids writes is configured (METACONFORM_ERROR_SERVER_ID)');
-  const client = ctx.server.with({ id });
+  const client = ctx.serverById(id);
   const ops = ctx.profile.operations;
   const stored = await ctx.step('read the server (reads succeed)', async () => expectCollection(await client.list(), ctx.profile.success.read));
   const [key, value] = Object.entries(stored)[0] ?? [];
@@ -22,12 +22,12 @@ conformance('SM-STATE-001', 'every write on a server in a vm_state that forbids 
       });
     }
   }
-}, { requires: ['list'] });
+}, { requires: ['list'], uses: ['fixtures'] });
 
 conformance('SM-STATE-002', 'writes on a server that never launched are 409 conflictingRequest', async (ctx) => {
   const id = ctx.target.unlaunchedServerId;
   if (!id) return ctx.notApplicable('no never-launched server (launched_at unset) is available: METACONFORM_UNLAUNCHED_SERVER_ID is not set');
-  const client = ctx.server.with({ id });
+  const client = ctx.serverById(id);
   const stored = expectCollection(await client.list(), ctx.profile.success.read);
   const ops = ctx.profile.operations;
   // every write repeats what is stored, so a non-conformant target that accepts it changes nothing
@@ -35,4 +35,4 @@ conformance('SM-STATE-002', 'writes on a server that never launched are 409 conf
   if (ops.merge) await ctx.step('POST merge', async () => expectFault(await client.merge(stored), 409));
   const [key, value] = Object.entries(stored)[0] ?? [];
   if (key !== undefined && value !== undefined && ops.setItem) await ctx.step('PUT item', async () => expectFault(await client.setItem(key, value), 409));
-}, { requires: ['list'] });
+}, { requires: ['list'], uses: ['fixtures'] });

@@ -9,7 +9,7 @@ import { faultName } from '../../lib/protocol.ts';
 conformance('SM-ERR-001', 'errors use the Compute envelope named after their status', async (ctx) => {
   await seed(ctx, { k: 'v' });
   expectFault(await ctx.server.show('absent'), 404);
-  expectFault(await ctx.server.with({ id: unknownId() }).list(), 404);
+  expectFault(await ctx.serverById(unknownId()).list(), 404);
   expectFault(await ctx.server.raw('PUT', 'k', { json: { meta: { other: 'v' } } }), 400);
   expectFault(await ctx.server.raw('POST', undefined, { body: '{not json', headers: { 'Content-Type': 'application/json' } }), 400);
 }, { requires: ['show', 'list', 'setItem', 'merge', 'replaceAll'] });
@@ -21,7 +21,7 @@ conformance('SM-ERR-002', 'the fault name follows the status (400, 404, 409, 415
     ['404 absent key', 404, () => ctx.server.show('absent-key')],
     ['415 unsupported Content-Type', 415, () => ctx.server.list({ headers: { 'Content-Type': 'application/xml' } })],
   ];
-  if (ctx.target.errorServerId) cases.push(['409 write on a server in a state that forbids writes', 409, () => ctx.server.with({ id: ctx.target.errorServerId! }).merge({})]);
+  if (ctx.target.errorServerId) cases.push(['409 write on a server in a state that forbids writes', 409, () => ctx.serverById(ctx.target.errorServerId!).merge({})]);
   if (await announcedMicroversions(ctx)) cases.push(['406 unsupported microversion', 406, () => ctx.server.list({ headers: { 'OpenStack-API-Version': 'compute 99.0' } })]);
   for (const [what, status, request] of cases) {
     await ctx.step(what, async () => {
@@ -29,16 +29,16 @@ conformance('SM-ERR-002', 'the fault name follows the status (400, 404, 409, 415
       expect(name).toBe(faultName(status));
     });
   }
-}, { requires: ['list', 'show', 'merge', 'replaceAll'] });
+}, { requires: ['list', 'show', 'merge', 'replaceAll'], uses: ['server', 'fixtures'] });
 
 conformance('SM-ERR-003', 'errors the API produces use the envelope; route misses only need their 404', async (ctx) => {
   await seed(ctx, { k: 'v' });
   const apiErrors: [string, () => Promise<Exchange>][] = [
     ['schema violation', () => ctx.server.raw('POST', undefined, { json: { metadata: { k: 1 } } })],
-    ['unknown server', () => ctx.server.with({ id: unknownId() }).show('k')],
+    ['unknown server', () => ctx.serverById(unknownId()).show('k')],
     ['unsupported Content-Type', () => ctx.server.list({ headers: { 'Content-Type': 'application/xml' } })],
   ];
-  if (ctx.target.errorServerId) apiErrors.push(['server state', () => ctx.server.with({ id: ctx.target.errorServerId! }).merge({})]);
+  if (ctx.target.errorServerId) apiErrors.push(['server state', () => ctx.serverById(ctx.target.errorServerId!).merge({})]);
   for (const [what, request] of apiErrors) {
     await ctx.step(`${what}: Nova envelope`, async () => {
       const ex = await request();
@@ -49,7 +49,7 @@ conformance('SM-ERR-003', 'errors the API produces use the envelope; route misse
   await ctx.step('route miss (extra path segment): 404, any body', async () => {
     expectStatus(await ctx.http.send('GET', `${ctx.server.url('k')}/extra`), [404]);
   });
-}, { requires: ['list', 'show', 'merge', 'replaceAll'] });
+}, { requires: ['list', 'show', 'merge', 'replaceAll'], uses: ['server', 'fixtures'] });
 
 conformance('SM-ERR-004', 'an unexpected error is 500 computeFault (recorded only)', async (ctx) => {
   await seed(ctx, { k: 'v' });

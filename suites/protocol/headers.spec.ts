@@ -12,7 +12,7 @@ async function sampleAnswers(ctx: ConformanceContext, headers?: Record<string, s
   const opts = headers ? { headers } : {};
   const ops = ctx.profile.operations;
   const answers: Exchange[] = [];
-  if (ops.list) answers.push(await ctx.server.list(opts), await ctx.server.with({ id: unknownId() }).list(opts));
+  if (ops.list) answers.push(await ctx.server.list(opts), await ctx.serverById(unknownId()).list(opts));
   if (ops.show) answers.push(await ctx.server.show('k', opts), await ctx.server.show('absent-key', opts));
   if (ops.replaceAll) answers.push(await ctx.server.replaceAll({ k: 'v', d: 'x' }, opts));
   if (ops.merge) {

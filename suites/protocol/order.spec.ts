@@ -5,7 +5,7 @@ import { otherProjectId, seed, unknownId } from '../../lib/harness/fixtures.ts';
 
 conformance('SM-ORDER-001', 'the first failing check decides, in Nova\'s order (JSON, project, schema, server, URI/body key)', async (ctx) => {
   await seed(ctx, { k: 'v' });
-  const nowhere = ctx.server.with({ id: unknownId() });
+  const nowhere = ctx.serverById(unknownId());
   const elsewhere = ctx.server.with({ base: ctx.server.base.replace(/\/[^/]+$/, `/${otherProjectId(ctx.target.projectId)}`) });
   const ops = ctx.profile.operations;
   const invalidBody = { metadata: { k: 1 } };

@@ -4,7 +4,7 @@ import { expectFault } from '../../lib/harness/expect.ts';
 import { otherProjectId, seed, unknownId } from '../../lib/harness/fixtures.ts';
 
 conformance('SM-URL-004', 'every operation on an unknown server is 404 itemNotFound', async (ctx) => {
-  const nowhere = ctx.server.with({ id: unknownId() });
+  const nowhere = ctx.serverById(unknownId());
   const ops = ctx.profile.operations;
   if (ops.list) expectFault(await nowhere.list(), 404);
   if (ops.show) expectFault(await nowhere.show('k'), 404);
@@ -12,7 +12,7 @@ conformance('SM-URL-004', 'every operation on an unknown server is 404 itemNotFo
   if (ops.merge) expectFault(await nowhere.merge({ k: 'v' }), 404);
   if (ops.setItem) expectFault(await nowhere.setItem('k', 'v'), 404);
   if (ops.deleteItem) expectFault(await nowhere.deleteItem('k'), 404);
-});
+}, { uses: [] });
 
 conformance('SM-URL-002', 'a URL project_id other than the token\'s is 400 "Malformed request URL"', async (ctx) => {
   await seed(ctx, { k: 'v' });
