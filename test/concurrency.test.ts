@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { lanes, lease, resourceIds } from '../lib/harness/leases.ts';
+import { citedBehaviours } from '../lib/cli/suite-files.ts';
+import { InfrastructureError } from '../lib/errors.ts';
+import { withinTimeout } from '../lib/harness/conformance.ts';
+import { fixtureServerIds, lanes, lease, resourceIds } from '../lib/harness/leases.ts';
 import type { Target } from '../lib/harness/target.ts';
 import type { RunRecord } from '../reporters/behaviour-reporter.ts';
 import { runCli, startStandaloneReference, type StandaloneReference } from './helpers/cli.ts';
@@ -62,6 +65,33 @@ describe('leases: a test owns the server (and image) it uses', () => {
   });
 });
 
+describe('fixture servers and timeouts', () => {
+  test('the fixture servers are one lane: two tests using them run one after the other; none without fixtures', async () => {
+    const t = target('fixtures', { errorServerId: 'e0', otherProjectServerId: 'o0' });
+    expect(fixtureServerIds(t)).toEqual(['e0', 'o0']);
+    expect(resourceIds(t, 'fixtures')).toEqual(['fixtures']);
+    const first = await lease(t, ['server', 'fixtures']);
+    let second: Awaited<ReturnType<typeof lease>> | undefined;
+    const waiting = lease(t, ['fixtures']).then((l) => (second = l));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(second, 'a second fixtures lease while the first is held').toBeUndefined();
+    first.release();
+    await waiting;
+    second?.release();
+    expect(resourceIds(target('bare'), 'fixtures')).toEqual([]);
+    expect((await lease(target('bare'), ['fixtures'])).ids).toEqual({});
+  });
+
+  test('a test that outlives its time is no verdict, stops its client, and its late failure is not reported', async () => {
+    const timedOut = new AbortController();
+    const body = new Promise<void>((_, reject) => setTimeout(() => reject(new Error('late')), 60));
+    await expect(withinTimeout(body, timedOut, 20)).rejects.toThrow(InfrastructureError);
+    expect(timedOut.signal.aborted).toBe(true);
+    await new Promise((r) => setTimeout(r, 80)); // the late rejection must not surface as an unhandled error
+    await expect(withinTimeout(Promise.resolve(), new AbortController(), 20)).resolves.toBeUndefined();
+  });
+});
+
 describe('the result is the same with 1 and with 8 tests at once', () => {
   let reference: StandaloneReference;
   beforeAll(async () => {
@@ -78,5 +108,9 @@ describe('the result is the same with 1 and with 8 tests at once', () => {
     const [a, b] = [outcomes(serial.resultsDir), outcomes(parallel.resultsDir)];
     expect(a.size).toBeGreaterThan(150);
     expect(Object.fromEntries(b)).toEqual(Object.fromEntries(a));
+    // the suites run from one entry file, but each test still names the suite file that declares it
+    const cited = citedBehaviours();
+    const record = JSON.parse(readFileSync(join(parallel.resultsDir, 'tests.json'), 'utf8')) as RunRecord;
+    for (const t of record.tests) expect(cited.get(t.file), `${t.name} in ${t.file}`).toContain(t.behaviour);
   });
 });

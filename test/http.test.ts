@@ -52,6 +52,17 @@ describe('HTTP client', () => {
     expect(seen.length).toBe(4);
   });
 
+  test('once its signal is aborted (the test timed out) a client sends nothing more', async () => {
+    const { url, seen } = await serve([[200, {}]]);
+    const stop = new AbortController();
+    const http = new HttpClient({ token: 'tok', timeoutMs: 2000, signal: stop.signal });
+    expect((await http.send('GET', url)).response.status).toBe(200);
+    stop.abort('the test timed out');
+    await expect(http.send('GET', url)).rejects.toThrow(InfrastructureError);
+    await expect(http.send('GET', url)).rejects.toThrow(/not sent, the test timed out/);
+    expect(seen).toHaveLength(1);
+  });
+
   test('5xx is an infrastructure error unless the caller accepts it', async () => {
     const { url } = await serve([[503, {}], [500, {}]]);
     const client = new HttpClient({ token: 't', timeoutMs: 5000 });

@@ -162,14 +162,14 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
  * Waits for the test's body, at most TEST_TIMEOUT_MS. On timeout the test's client stops sending (its
  * request in flight is dropped), so the leases can go to the next test; the body then ends unobserved.
  */
-async function withinTimeout(body: Promise<void>, timedOut: AbortController): Promise<void> {
+export async function withinTimeout(body: Promise<void>, timedOut: AbortController, ms = TEST_TIMEOUT_MS): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new InfrastructureError(`the test timed out after ${TEST_TIMEOUT_MS / 1000} s, no verdict`);
+      const error = new InfrastructureError(`the test timed out after ${ms / 1000} s, no verdict`);
       timedOut.abort(error.message);
       reject(error);
-    }, TEST_TIMEOUT_MS);
+    }, ms);
   });
   body.catch(() => undefined);
   try {
