@@ -100,7 +100,11 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
       };
       const timedOut = new AbortController();
       const http = httpFor(target, { limiter: limiterFor(target), onExchange, signal: timedOut.signal });
+      const asked = performance.now();
       const leases = await lease(target, uses);
+      const waited = performance.now() - asked;
+      // tests start together and wait for their leases: a reader of a long duration learns why
+      if (record && waited >= 1000) await allure.logStep(`waited ${(waited / 1000).toFixed(1)} s for the ${uses.join(' and ')} other tests held (part of this test's duration)`);
       const leased = (kind: Resource): string | undefined => {
         if (!uses.includes(kind)) throw new Error(`[${id}] uses the target's ${kind} but does not declare it: add '${kind}' to the test's uses option`);
         return leases.ids[kind];
