@@ -115,7 +115,9 @@ function measure(label: string, env: NodeJS.ProcessEnv) {
 const floor = floorSeconds();
 const base: NodeJS.ProcessEnv = { ...process.env };
 const reference: NodeJS.ProcessEnv = { ...base, METACONFORM_TARGET: 'reference' };
-for (const name of Object.keys(reference)) if (/^(METACONFORM_(COMPUTE_URL|SERVER_ID|IMAGE_ID|TOKEN)|OS_)/.test(name)) delete reference[name];
+// the endpoint's settings are not the reference's; with an endpoint configured, its concurrency is its own too
+const endpointOnly = process.env.METACONFORM_COMPUTE_URL ? /^(METACONFORM_(COMPUTE_URL|[A-Z_]*SERVER_ID|IMAGE_ID|TOKEN|PROFILE|CONCURRENCY)|OS_)/ : /^(METACONFORM_(COMPUTE_URL|[A-Z_]*SERVER_ID|IMAGE_ID|TOKEN)|OS_)/;
+for (const name of Object.keys(reference)) if (endpointOnly.test(name)) delete reference[name];
 const runs = [measure('embedded reference', reference)];
 if (process.env.METACONFORM_COMPUTE_URL) runs.push(measure(`endpoint ${new URL(process.env.METACONFORM_COMPUTE_URL).host}`, base));
 const bench = { floorSeconds: round(floor), runsEach: RUNS, runs: runs.map((r) => ({ ...r, overFloor: round(r.wallSeconds / floor) })) };
