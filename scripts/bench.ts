@@ -6,10 +6,14 @@
  * always, and against the endpoint configured in the environment (e.g. upstream Nova from targets/nova) when
  * METACONFORM_COMPUTE_URL is set.
  *
+ * It also times a vitest run sending as many plain requests as the reference run did, checking nothing, and
+ * the same run with none: the difference is what those requests cost by themselves on this machine, and the
+ * floor plus that is the least any run sending them can take.
+ *
  * Each figure is the median of BENCH_RUNS runs (default 3): small VMs are noisy, one run proves little.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunRecord } from '../reporters/behaviour-reporter.ts';
@@ -45,6 +49,62 @@ function floorSeconds(): number {
     return run.seconds;
   });
   return median(runs);
+}
+
+/**
+ * The trivial run again, its one test sending `requests` plain requests (lists, merges, item sets and
+ * deletes, 4 at a time) to the embedded reference started in vitest's main process, as a run does, and
+ * checking nothing: what the requests of a run cost by themselves on this machine, with no assertion,
+ * report or runner around them.
+ */
+function httpFloorSeconds(requests: number): number {
+  const cache = join(ROOT, 'node_modules', '.cache', 'metaconform');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'bench-http-floor-'));
+  const setup = `import { getProfile } from ${JSON.stringify(join(ROOT, 'profiles', 'index.ts'))};
+import { startReference } from ${JSON.stringify(join(ROOT, 'reference', 'server.ts'))};
+export default async function setup(project) {
+  const ref = await startReference({ profile: getProfile('nova') });
+  const ids = Array.from({ length: 4 }, () => ref.store.createServer(ref.projectId, { metadata: { a: '1' } }).id);
+  project.provide('reference', { url: ref.url, token: ref.token, projectId: ref.projectId, ids });
+  return () => ref.close();
+}
+`;
+  const test = `import { Agent, request } from 'undici';
+import { inject, test } from 'vitest';
+test('requests only', async () => {
+  const { url, token, projectId, ids } = inject('reference');
+  const agent = new Agent({ keepAliveTimeout: 10_000 });
+  let sent = 0;
+  await Promise.all(ids.map(async (id) => {
+    const base = url + '/v2.1/' + projectId + '/servers/' + id + '/metadata';
+    while (sent < ${requests}) {
+      const n = sent++;
+      const key = 'k' + (n % 7);
+      const [method, target, body] = [['GET', base], ['POST', base, { metadata: { [key]: 'v' } }], ['PUT', base + '/' + key, { meta: { [key]: 'v' } }], ['DELETE', base + '/' + key]][n % 4];
+      const headers = { 'x-auth-token': token, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) };
+      const res = await request(target, { method, headers, body: body && JSON.stringify(body), dispatcher: agent, signal: AbortSignal.timeout(30_000) });
+      if (res.statusCode >= 500) throw new Error(method + ' ' + target + ' answered ' + res.statusCode);
+      await res.body.text();
+    }
+  }));
+  await agent.close();
+});
+`;
+  writeFileSync(join(dir, 'setup.ts'), setup);
+  writeFileSync(join(dir, 'requests.test.ts'), test);
+  writeFileSync(join(dir, 'vitest.config.ts'), "export default { test: { include: ['requests.test.ts'], globalSetup: ['./setup.ts'] } };\n");
+  const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+  try {
+    const runs = Array.from({ length: RUNS }, () => {
+      const run = timed(process.execPath, [vitest, 'run', '--root', dir], { ...process.env }, dir);
+      if (run.status !== 0) throw new Error(`the requests-only vitest run failed: ${run.stderr}`);
+      return run.seconds;
+    });
+    return median(runs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface Summary {
@@ -120,10 +180,25 @@ const endpointOnly = process.env.METACONFORM_COMPUTE_URL ? /^(METACONFORM_(COMPU
 for (const name of Object.keys(reference)) if (endpointOnly.test(name)) delete reference[name];
 const runs = [measure('embedded reference', reference)];
 if (process.env.METACONFORM_COMPUTE_URL) runs.push(measure(`endpoint ${new URL(process.env.METACONFORM_COMPUTE_URL).host}`, base));
-const bench = { floorSeconds: round(floor), runsEach: RUNS, runs: runs.map((r) => ({ ...r, overFloor: round(r.wallSeconds / floor) })) };
+const referenceRequests = runs[0]!.requests;
+// the same harness with no request: what starting the reference inside vitest costs, apart from the requests
+const requestsAdd = Math.max(0, httpFloorSeconds(referenceRequests) - httpFloorSeconds(0));
+const bench = {
+  floorSeconds: round(floor),
+  /**
+   * What the reference run's requests cost by themselves: the seconds they add to a run that sends them
+   * plainly and checks nothing, and the floor plus those seconds, the least any run sending them can take.
+   */
+  requestsOnly: { requests: referenceRequests, addSeconds: round(requestsAdd), floorPlusRequestsSeconds: round(floor + requestsAdd), overFloor: round((floor + requestsAdd) / floor) },
+  runsEach: RUNS,
+  runs: runs.map((r) => ({ ...r, overFloor: round(r.wallSeconds / floor) })),
+};
 mkdirSync(join(ROOT, 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'results', 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
 console.log(`trivial vitest run (floor): ${bench.floorSeconds} s (median of ${RUNS})`);
+console.log(
+  `${referenceRequests} plain requests to the embedded reference, checking nothing, add ${bench.requestsOnly.addSeconds} s to a vitest run: no run sending them takes less than ${bench.requestsOnly.floorPlusRequestsSeconds} s = ${bench.requestsOnly.overFloor} × floor`,
+);
 for (const r of bench.runs) {
   console.log(`\n${r.target} (exit ${r.exitCode}; median of ${r.runs} runs: ${r.wallSecondsAll.join(', ')} s)`);
   console.log(`  wall ${r.wallSeconds} s = ${r.overFloor} × floor; ${r.tests} tests, ${r.requests} requests`);
