@@ -45,12 +45,47 @@ export async function expectRefused(
   return fault;
 }
 
+/** Writes that must each be refused, under one step name (none: no step of its own), with an optional check of each fault. */
+export interface RefusedCase {
+  step?: string;
+  writes: readonly (() => Promise<Exchange>)[];
+  check?: (fault: { name: string; message: string }) => void;
+}
+
 /**
- * Writes that must each be refused with `status` and together change nothing: each answer is checked as
- * it comes, the metadata is read once after the last. A refused write that was applied anyway still shows
- * there, since no later write of the batch removes keys that could put `before` back; one read per batch
- * instead of one per write keeps the run to the requests it needs.
+ * Cases of writes that must each be refused with `status` and together change nothing: each answer is
+ * checked as it comes (in its case's step), the metadata is read once after the last. A refused write that
+ * was applied anyway still shows there: no write of these cases sets the metadata back to `before` (their
+ * bodies are refused because of a key or value they add, or because they are no metadata map at all), so a
+ * change stays visible to the one read. One read for all cases instead of one per write keeps the run to
+ * the requests it needs.
  */
+export async function expectRefusedCases(
+  ctx: ConformanceContext,
+  status: number,
+  before: Metadata,
+  cases: readonly RefusedCase[],
+  client: MetadataClient = ctx.server,
+): Promise<void> {
+  const sent: string[] = [];
+  for (const c of cases) {
+    const run = async () => {
+      for (const write of c.writes) {
+        const ex = await write();
+        sent.push(`${ex.request.method} ${redactText(ex.request.url)}`);
+        const fault = expectFault(ex, status);
+        c.check?.(fault);
+      }
+    };
+    if (c.step === undefined) await run();
+    else await ctx.step(c.step, run);
+  }
+  if (!sent.length) return;
+  const what = sent.length > 3 ? `${sent.length} refused writes above` : `refused ${sent.join(', ')}`;
+  expectSameMap(await currentMetadata(ctx, client), before, `metadata after the ${what} is unchanged`);
+}
+
+/** Writes that must each be refused with `status` and together change nothing (see expectRefusedCases). */
 export async function expectAllRefused(
   ctx: ConformanceContext,
   status: number,
@@ -58,13 +93,7 @@ export async function expectAllRefused(
   writes: readonly (() => Promise<Exchange>)[],
   client: MetadataClient = ctx.server,
 ): Promise<void> {
-  const sent: string[] = [];
-  for (const write of writes) {
-    const ex = await write();
-    sent.push(`${ex.request.method} ${redactText(ex.request.url)}`);
-    expectFault(ex, status);
-  }
-  expectSameMap(await currentMetadata(ctx, client), before, `metadata after the refused ${sent.join(', ')} is unchanged`);
+  await expectRefusedCases(ctx, status, before, [{ writes }], client);
 }
 
 /** A map of `count` distinct keys (`<prefix>0`, `<prefix>1`, …) with short values, for quota tests. */

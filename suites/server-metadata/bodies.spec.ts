@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectEmptyBody, expectItem, expectSameMap, expectStatus } from '../../lib/harness/expect.ts';
-import { currentMetadata, expectAllRefused, expectRefused, seed } from '../../lib/harness/fixtures.ts';
+import { currentMetadata, expectRefusedCases, seed, type RefusedCase } from '../../lib/harness/fixtures.ts';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
@@ -20,34 +20,40 @@ conformance('SM-BODY-002', 'a body that is not valid JSON is 400 "Malformed requ
   await seed(ctx, before);
   // a 5xx here is an answer (the rule asks for 400), not an infrastructure failure
   const send = (method: string, key: string | undefined, body: string) => ctx.server.raw(method, key, { body, headers: JSON_TYPE, allow5xx: true });
+  const cases: RefusedCase[] = [];
   for (const malformed of MALFORMED) {
     const attempts: [string, string | undefined, string][] = [];
     if (ops.merge) attempts.push(['POST', undefined, malformed('metadata', 'k')]);
     if (ops.replaceAll) attempts.push(['PUT', undefined, malformed('metadata', 'k')]);
     if (ops.setItem) attempts.push(['PUT', 'k', malformed('meta', 'k')]);
     for (const [method, key, body] of attempts) {
-      await ctx.step(`${method} ${key === undefined ? 'collection' : 'item'} with body ${JSON.stringify(body)}`, async () => {
-        const { message } = await expectRefused(ctx, await send(method, key, body), 400, before);
-        expect(message, 'fault message').toContain('Malformed request body');
+      cases.push({
+        step: `${method} ${key === undefined ? 'collection' : 'item'} with body ${JSON.stringify(body)}`,
+        writes: [() => send(method, key, body)],
+        check: ({ message }) => expect(message, 'fault message').toContain('Malformed request body'),
       });
     }
   }
+  await expectRefusedCases(ctx, 400, before, cases);
 }, { requires: ['list', 'replaceAll'] });
 
 conformance('SM-BODY-003', 'PUT and POST with an empty body are 400 and change nothing', async (ctx) => {
   const ops = ctx.profile.operations;
   const before = { a: '1' };
   await seed(ctx, before);
-  for (const headers of [{}, JSON_TYPE]) {
-    const what = Object.keys(headers).length ? 'with Content-Type: application/json' : 'without Content-Type';
-    await ctx.step(`empty bodies ${what}`, async () => {
-      await expectAllRefused(ctx, 400, before, [
+  await expectRefusedCases(
+    ctx,
+    400,
+    before,
+    [{}, JSON_TYPE].map((headers) => ({
+      step: `empty bodies ${Object.keys(headers).length ? 'with Content-Type: application/json' : 'without Content-Type'}`,
+      writes: [
         ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { body: '', headers })] : []),
         () => ctx.server.raw('PUT', undefined, { body: '', headers }),
         ...(ops.setItem ? [() => ctx.server.raw('PUT', 'a', { body: '', headers })] : []),
-      ]);
-    });
-  }
+      ],
+    })),
+  );
 }, { requires: ['list', 'replaceAll'] });
 
 conformance('SM-BODY-004', 'a body whose top-level JSON value is not an object is 400 and changes nothing', async (ctx) => {
@@ -57,20 +63,15 @@ conformance('SM-BODY-004', 'a body whose top-level JSON value is not an object i
   const scalars = ['"x"', '1', 'true', 'null', '[]'];
   const collectionBodies = [...scalars, '[{"metadata": {"k": "v"}}]', '"{\\"metadata\\": {\\"k\\": \\"v\\"}}"'];
   const itemBodies = [...scalars, '[{"meta": {"k": "v"}}]'];
-  for (const body of collectionBodies) {
-    await ctx.step(`collection body ${body}`, async () => {
-      await expectAllRefused(ctx, 400, before, [
-        ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { body, headers: JSON_TYPE })] : []),
-        () => ctx.server.raw('PUT', undefined, { body, headers: JSON_TYPE }),
-      ]);
-    });
-  }
-  if (!ops.setItem) return;
-  for (const body of itemBodies) {
-    await ctx.step(`item body ${body}`, async () => {
-      await expectRefused(ctx, await ctx.server.raw('PUT', 'k', { body, headers: JSON_TYPE }), 400, before);
-    });
-  }
+  const cases: RefusedCase[] = collectionBodies.map((body) => ({
+    step: `collection body ${body}`,
+    writes: [
+      ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { body, headers: JSON_TYPE })] : []),
+      () => ctx.server.raw('PUT', undefined, { body, headers: JSON_TYPE }),
+    ],
+  }));
+  if (ops.setItem) cases.push(...itemBodies.map((body) => ({ step: `item body ${body}`, writes: [() => ctx.server.raw('PUT', 'k', { body, headers: JSON_TYPE })] })));
+  await expectRefusedCases(ctx, 400, before, cases);
 }, { requires: ['list', 'replaceAll'] });
 
 conformance('SM-BODY-007', 'a body larger than the body-size limit is 413 (judged by status) and changes nothing', async (ctx) => {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectEmptyBody, expectItem, expectSameMap, expectStatus } from '../../lib/harness/expect.ts';
-import { currentMetadata, expectRefused, seed } from '../../lib/harness/fixtures.ts';
+import { currentMetadata, expectAllRefused, expectRefusedCases, seed, type RefusedCase } from '../../lib/harness/fixtures.ts';
 
 conformance('SM-ENV-001', 'collections use the "metadata" envelope and items the "meta" envelope, both ways', async (ctx) => {
   const ops = ctx.profile.operations;
@@ -26,18 +26,15 @@ conformance('SM-BODY-005', 'a wrong, missing or non-object envelope is 400 and c
   await seed(ctx, before);
   const collectionBodies: unknown[] = [{ meta: { k: 'v' } }, {}, ...NOT_OBJECTS.map((inner) => ({ metadata: inner }))];
   const itemBodies: unknown[] = [{ metadata: { k: 'v' } }, {}, ...NOT_OBJECTS.map((inner) => ({ meta: inner }))];
-  for (const body of collectionBodies) {
-    await ctx.step(`collection body ${JSON.stringify(body)}`, async () => {
-      if (ops.replaceAll) await expectRefused(ctx, await ctx.server.raw('PUT', undefined, { json: body }), 400, before);
-      if (ops.merge) await expectRefused(ctx, await ctx.server.raw('POST', undefined, { json: body }), 400, before);
-    });
-  }
-  if (!ops.setItem) return;
-  for (const body of itemBodies) {
-    await ctx.step(`item body ${JSON.stringify(body)}`, async () => {
-      await expectRefused(ctx, await ctx.server.raw('PUT', 'k', { json: body }), 400, before);
-    });
-  }
+  const cases: RefusedCase[] = collectionBodies.map((body) => ({
+    step: `collection body ${JSON.stringify(body)}`,
+    writes: [
+      ...(ops.replaceAll ? [() => ctx.server.raw('PUT', undefined, { json: body })] : []),
+      ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { json: body })] : []),
+    ],
+  }));
+  if (ops.setItem) cases.push(...itemBodies.map((body) => ({ step: `item body ${JSON.stringify(body)}`, writes: [() => ctx.server.raw('PUT', 'k', { json: body })] })));
+  await expectRefusedCases(ctx, 400, before, cases);
 }, { requires: ['list', 'replaceAll'] });
 
 conformance('SM-BODY-006', 'an extra top-level member is 400 on /v2.1 and ignored on /v2', async (ctx) => {
@@ -45,10 +42,12 @@ conformance('SM-BODY-006', 'an extra top-level member is 400 on /v2.1 and ignore
   const before = { a: '1' };
   await seed(ctx, before);
   if (ctx.api === 'v2.1') {
-    if (ops.merge) await expectRefused(ctx, await ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, extra: 1 } }), 400, before);
-    if (ops.merge) await expectRefused(ctx, await ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, meta: { c: '3' } } }), 400, before);
-    await expectRefused(ctx, await ctx.server.raw('PUT', undefined, { json: { metadata: { b: '2' }, extra: 'x' } }), 400, before);
-    if (ops.setItem) await expectRefused(ctx, await ctx.server.raw('PUT', 'b', { json: { meta: { b: '2' }, extra: { c: '3' } } }), 400, before);
+    await expectAllRefused(ctx, 400, before, [
+      ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, extra: 1 } })] : []),
+      ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, meta: { c: '3' } } })] : []),
+      () => ctx.server.raw('PUT', undefined, { json: { metadata: { b: '2' }, extra: 'x' } }),
+      ...(ops.setItem ? [() => ctx.server.raw('PUT', 'b', { json: { meta: { b: '2' }, extra: { c: '3' } } })] : []),
+    ]);
     return;
   }
   const expected: Record<string, string> = { ...before };
@@ -75,7 +74,9 @@ conformance('SM-BODY-006', 'an extra top-level member is 400 on /v2.1 and ignore
 conformance('SM-SET-004', 'PUT item with zero or two items in "meta" is 400 and changes nothing', async (ctx) => {
   const before = { a: '1' };
   await seed(ctx, before);
-  await expectRefused(ctx, await ctx.server.raw('PUT', 'k', { json: { meta: {} } }), 400, before);
-  await expectRefused(ctx, await ctx.server.raw('PUT', 'k', { json: { meta: { k: 'v', l: 'w' } } }), 400, before);
-  await expectRefused(ctx, await ctx.server.raw('PUT', 'a', { json: { meta: { a: 'x', b: 'y' } } }), 400, before);
+  await expectAllRefused(ctx, 400, before, [
+    () => ctx.server.raw('PUT', 'k', { json: { meta: {} } }),
+    () => ctx.server.raw('PUT', 'k', { json: { meta: { k: 'v', l: 'w' } } }),
+    () => ctx.server.raw('PUT', 'a', { json: { meta: { a: 'x', b: 'y' } } }),
+  ]);
 }, { requires: ['setItem', 'list', 'replaceAll'] });

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectCollection, expectItem, expectSameMap } from '../../lib/harness/expect.ts';
-import { currentMetadata, expectAllRefused, expectRefused, seed } from '../../lib/harness/fixtures.ts';
+import { currentMetadata, expectAllRefused, expectRefused, expectRefusedCases, seed } from '../../lib/harness/fixtures.ts';
 
 const NON_STRINGS: readonly (readonly [string, unknown])[] = [
   ['integer', 1],
@@ -20,16 +20,20 @@ const ASTRAL = '😀';
 conformance('SM-VAL-001', 'non-string values (number, float, boolean, null, object, array) are 400 and change nothing', async (ctx) => {
   const before = { a: '1' };
   await seed(ctx, before);
-  for (const [name, value] of NON_STRINGS) {
-    await ctx.step(`a ${name} value is refused`, async () => {
-      await expectAllRefused(ctx, 400, before, [
+  await expectRefusedCases(
+    ctx,
+    400,
+    before,
+    NON_STRINGS.map(([name, value]) => ({
+      step: `a ${name} value is refused`,
+      writes: [
         () => ctx.server.raw('POST', undefined, { json: { metadata: { k: value } } }),
         () => ctx.server.raw('PUT', undefined, { json: { metadata: { a: '1', k: value } } }),
         () => ctx.server.raw('PUT', 'k', { json: { meta: { k: value } } }),
         () => ctx.server.raw('PUT', 'a', { json: { meta: { a: value } } }),
-      ]);
-    });
-  }
+      ],
+    })),
+  );
 }, { requires: ['merge', 'list', 'setItem', 'replaceAll'] });
 
 conformance('SM-VAL-002', 'value length is counted in code points: the maximum is accepted, one more is 400; "" follows the minimum', async (ctx) => {
