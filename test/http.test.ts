@@ -63,6 +63,27 @@ describe('HTTP client', () => {
     expect(seen).toHaveLength(1);
   });
 
+  test('a request that times out while others to the target were answered says the target may serve fewer connections', async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/hang') return; // never answered, like a request queued behind a busy worker
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const root = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    const hung = (max: number) => {
+      const http = new HttpClient({ token: 't', timeoutMs: 300, limiter: new Limiter(max) });
+      const hanging = http.send('GET', `${root}/hang`).then(() => 'answered', (e: Error) => e.message);
+      return { http, hanging };
+    };
+    const two = hung(2);
+    await two.http.send('GET', `${root}/ok`);
+    expect(await two.hanging).toMatch(/timed out while 1 other request\(s\) to the target were answered: .*METACONFORM_CONCURRENCY=2/);
+    const one = hung(1);
+    expect(await one.hanging).toMatch(/timed out$/);
+    server.closeAllConnections();
+  });
+
   test('5xx is an infrastructure error unless the caller accepts it', async () => {
     const { url } = await serve([[503, {}], [500, {}]]);
     const client = new HttpClient({ token: 't', timeoutMs: 5000 });

@@ -1,4 +1,5 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
+import { VARS } from '../config/variables.ts';
 import { InfrastructureError } from '../errors.ts';
 import { AUTH_TOKEN_HEADER } from '../protocol.ts';
 import { describeExchange, header, type Exchange } from './exchange.ts';
@@ -93,6 +94,19 @@ export class HttpClient {
     return ex;
   }
 
+  /**
+   * When a request timed out while others to the same target were answered, the target may serve fewer
+   * connections at once than the run opens (e.g. uwsgi's http11-socket ties a worker to a kept-alive
+   * connection): say so, with the remedy.
+   */
+  private stallHint(endedBefore: number | undefined): string {
+    const limiter = this.options.limiter;
+    if (!limiter || endedBefore === undefined || limiter.max <= 1) return '';
+    const others = limiter.ended - endedBefore;
+    if (others <= 0) return '';
+    return ` while ${others} other request(s) to the target were answered: it may serve fewer connections at once than ${VARS.concurrency}=${limiter.max}; try a lower ${VARS.concurrency}`;
+  }
+
   private async sendOnce(method: string, url: string, opts: SendOptions): Promise<Exchange> {
     if (this.options.signal?.aborted) throw new InfrastructureError(`${method} ${redactText(url)}: not sent, ${String(this.options.signal.reason)}`);
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -104,6 +118,7 @@ export class HttpClient {
     }
     Object.assign(headers, opts.headers);
     const started = performance.now();
+    const endedBefore = this.options.limiter?.ended;
     const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     let status: number;
     let responseHeaders: Record<string, string | string[] | undefined>;
@@ -133,7 +148,8 @@ export class HttpClient {
       text = Buffer.concat(chunks).toString('utf8');
     } catch (err) {
       if (err instanceof InfrastructureError) throw err;
-      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(networkReason(err))}`);
+      const reason = networkReason(err);
+      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${reason === 'timed out' ? this.stallHint(endedBefore) : ''}`);
     }
     const ex: Exchange = {
       request: { method, url, headers, ...(body !== undefined ? { body } : {}) },

@@ -1,6 +1,8 @@
 /** Bounds how many requests are in flight at once. */
 export class Limiter {
   private active = 0;
+  /** Requests that have ended, answered or not (a timed-out request compares it with its start). */
+  ended = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly max: number) {}
@@ -11,6 +13,7 @@ export class Limiter {
     try {
       return await fn();
     } finally {
+      this.ended++;
       this.active--;
       this.waiting.shift()?.();
     }
