@@ -38,29 +38,45 @@ function median(values: number[]): number {
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
-function floorSeconds(): number {
-  const dir = mkdtempSync(join(tmpdir(), 'metaconform-floor-'));
-  writeFileSync(join(dir, 'trivial.test.ts'), "import { expect, test } from 'vitest';\ntest('trivial', () => expect(1).toBe(1));\n");
-  writeFileSync(join(dir, 'vitest.config.ts'), "export default { test: { include: ['trivial.test.ts'] } };\n");
+/** Writes a throw-away vitest project (file name → content) and hands its folder to `use`; removes it after. */
+function withVitestProject<T>(files: Record<string, string>, use: (dir: string) => T): T {
+  // inside the package, so that its imports (undici, vitest) resolve
+  const cache = join(ROOT, 'node_modules', '.cache', 'metaconform');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'bench-'));
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Median wall time of BENCH_RUNS `vitest run`s of the project in `dir`. */
+function vitestSeconds(dir: string, what: string, env: NodeJS.ProcessEnv = {}): number {
   const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   const runs = Array.from({ length: RUNS }, () => {
-    const run = timed(process.execPath, [vitest, 'run', '--root', dir], { ...process.env }, dir);
-    if (run.status !== 0) throw new Error(`the trivial vitest run failed: ${run.stderr}`);
+    const run = timed(process.execPath, [vitest, 'run', '--root', dir], { ...process.env, ...env }, dir);
+    if (run.status !== 0) throw new Error(`the ${what} vitest run failed: ${run.stderr}`);
     return run.seconds;
   });
   return median(runs);
 }
 
+function floorSeconds(): number {
+  const files = {
+    'trivial.test.ts': "import { expect, test } from 'vitest';\ntest('trivial', () => expect(1).toBe(1));\n",
+    'vitest.config.ts': "export default { test: { include: ['trivial.test.ts'] } };\n",
+  };
+  return withVitestProject(files, (dir) => vitestSeconds(dir, 'trivial'));
+}
+
 /**
- * The trivial run again, its one test sending `requests` plain requests (lists, merges, item sets and
- * deletes, 4 at a time) to the embedded reference started in vitest's main process, as a run does, and
- * checking nothing: what the requests of a run cost by themselves on this machine, with no assertion,
- * report or runner around them.
+ * What `requests` plain requests cost by themselves: a vitest run whose one test sends them (lists, merges,
+ * item sets and deletes, 4 at a time) to the embedded reference started in vitest's main process, as a run
+ * does, checking nothing, minus the same run sending none (what starting the reference there costs).
  */
-function httpFloorSeconds(requests: number): number {
-  const cache = join(ROOT, 'node_modules', '.cache', 'metaconform');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, 'bench-http-floor-'));
+function requestsAddSeconds(requests: number): number {
   const setup = `import { getProfile } from ${JSON.stringify(join(ROOT, 'profiles', 'index.ts'))};
 import { startReference } from ${JSON.stringify(join(ROOT, 'reference', 'server.ts'))};
 export default async function setup(project) {
@@ -74,11 +90,12 @@ export default async function setup(project) {
 import { inject, test } from 'vitest';
 test('requests only', async () => {
   const { url, token, projectId, ids } = inject('reference');
+  const requests = Number(process.env.BENCH_REQUESTS);
   const agent = new Agent({ keepAliveTimeout: 10_000 });
   let sent = 0;
   await Promise.all(ids.map(async (id) => {
     const base = url + '/v2.1/' + projectId + '/servers/' + id + '/metadata';
-    while (sent < ${requests}) {
+    while (sent < requests) {
       const n = sent++;
       const key = 'k' + (n % 7);
       const [method, target, body] = [['GET', base], ['POST', base, { metadata: { [key]: 'v' } }], ['PUT', base + '/' + key, { meta: { [key]: 'v' } }], ['DELETE', base + '/' + key]][n % 4];
@@ -91,20 +108,16 @@ test('requests only', async () => {
   await agent.close();
 });
 `;
-  writeFileSync(join(dir, 'setup.ts'), setup);
-  writeFileSync(join(dir, 'requests.test.ts'), test);
-  writeFileSync(join(dir, 'vitest.config.ts'), "export default { test: { include: ['requests.test.ts'], globalSetup: ['./setup.ts'] } };\n");
-  const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-  try {
-    const runs = Array.from({ length: RUNS }, () => {
-      const run = timed(process.execPath, [vitest, 'run', '--root', dir], { ...process.env }, dir);
-      if (run.status !== 0) throw new Error(`the requests-only vitest run failed: ${run.stderr}`);
-      return run.seconds;
-    });
-    return median(runs);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const files = {
+    'setup.ts': setup,
+    'requests.test.ts': test,
+    'vitest.config.ts': "export default { test: { include: ['requests.test.ts'], globalSetup: ['./setup.ts'] } };\n",
+  };
+  return withVitestProject(files, (dir) => {
+    const sending = vitestSeconds(dir, 'requests-only', { BENCH_REQUESTS: String(requests) });
+    const none = vitestSeconds(dir, 'requests-only', { BENCH_REQUESTS: '0' });
+    return Math.max(0, sending - none);
+  });
 }
 
 interface Summary {
@@ -128,6 +141,8 @@ function runOnce(env: NodeJS.ProcessEnv): OneRun {
     return { seconds: run.seconds, status: run.status, record, summary };
   } catch {
     throw new Error(`the run wrote no results (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
+  } finally {
+    rmSync(results, { recursive: true, force: true });
   }
 }
 
@@ -175,14 +190,14 @@ function measure(label: string, env: NodeJS.ProcessEnv) {
 const floor = floorSeconds();
 const base: NodeJS.ProcessEnv = { ...process.env };
 const reference: NodeJS.ProcessEnv = { ...base, METACONFORM_TARGET: 'reference' };
-// the endpoint's settings are not the reference's; with an endpoint configured, its concurrency is its own too
-const endpointOnly = process.env.METACONFORM_COMPUTE_URL ? /^(METACONFORM_(COMPUTE_URL|[A-Z_]*SERVER_ID|IMAGE_ID|TOKEN|PROFILE|CONCURRENCY)|OS_)/ : /^(METACONFORM_(COMPUTE_URL|[A-Z_]*SERVER_ID|IMAGE_ID|TOKEN)|OS_)/;
-for (const name of Object.keys(reference)) if (endpointOnly.test(name)) delete reference[name];
+// the endpoint's settings are not the reference's; with an endpoint configured, its profile and concurrency are its own too
+const endpointSetting = (name: string) =>
+  /^(METACONFORM_(COMPUTE_URL|[A-Z_]*SERVER_ID|IMAGE_ID|TOKEN)|OS_)/.test(name) || (process.env.METACONFORM_COMPUTE_URL !== undefined && /^METACONFORM_(PROFILE|CONCURRENCY)$/.test(name));
+for (const name of Object.keys(reference)) if (endpointSetting(name)) delete reference[name];
 const runs = [measure('embedded reference', reference)];
 if (process.env.METACONFORM_COMPUTE_URL) runs.push(measure(`endpoint ${new URL(process.env.METACONFORM_COMPUTE_URL).host}`, base));
 const referenceRequests = runs[0]!.requests;
-// the same harness with no request: what starting the reference inside vitest costs, apart from the requests
-const requestsAdd = Math.max(0, httpFloorSeconds(referenceRequests) - httpFloorSeconds(0));
+const requestsAdd = requestsAddSeconds(referenceRequests);
 const bench = {
   floorSeconds: round(floor),
   /**

@@ -5,7 +5,7 @@ import BehaviourReporter, { type RunRecord } from '../../reporters/behaviour-rep
 import { closeConnections } from '../http/client.ts';
 import { SUITE_FILES_ENV, TESTS_AT_ONCE_ENV } from '../harness/suites.ts';
 import { TARGET_ENV, type Target } from '../harness/target.ts';
-import { citedBehaviours } from './suite-files.ts';
+import { suiteFiles } from './suite-files.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { markPhase } from './phases.ts';
 
@@ -39,7 +39,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
   await closeConnections();
   process.env[TARGET_ENV] = JSON.stringify(targets);
   process.env[TESTS_AT_ONCE_ENV] = String(testsAtOnce(targets));
-  process.env[SUITE_FILES_ENV] = JSON.stringify(opts.files ?? [...citedBehaviours().keys()]);
+  process.env[SUITE_FILES_ENV] = JSON.stringify(opts.files ?? suiteFiles());
   try {
     const signals = ['SIGINT', 'SIGTERM'] as const;
     const ours = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));

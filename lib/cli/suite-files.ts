@@ -2,20 +2,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 
-/** Suite files and the behaviour IDs their conformance() calls cite (the first argument). */
-export function citedBehaviours(root = PACKAGE_ROOT): Map<string, string[]> {
-  const byFile = new Map<string, string[]>();
+/** The suite files (every *.spec.ts under suites/), relative to the package. */
+export function suiteFiles(root = PACKAGE_ROOT): string[] {
+  const files: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.spec.ts')) {
-        byFile.set(relative(root, path), [...readFileSync(path, 'utf8').matchAll(/conformance\(\s*'([^']+)'/g)].map((m) => m[1]!));
-      }
+      else if (entry.name.endsWith('.spec.ts')) files.push(relative(root, path));
     }
   };
   walk(join(root, 'suites'));
-  return byFile;
+  return files;
+}
+
+/** Suite files and the behaviour IDs their conformance() calls cite (the first argument). */
+export function citedBehaviours(root = PACKAGE_ROOT): Map<string, string[]> {
+  return new Map(suiteFiles(root).map((file) => [file, [...readFileSync(join(root, file), 'utf8').matchAll(/conformance\(\s*'([^']+)'/g)].map((m) => m[1]!)]));
 }
 
 /** The suite files that hold a test of one of these behaviours. */

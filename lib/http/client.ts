@@ -55,10 +55,13 @@ export async function closeConnections(): Promise<void> {
   await closing?.close();
 }
 
+/** The reason networkReason gives for a request that ran out of time. */
+const TIMED_OUT = 'timed out';
+
 function networkReason(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return 'timed out';
-  if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError') return 'timed out';
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return TIMED_OUT;
+  if ((err as Error)?.name === 'TimeoutError' || (err as Error)?.name === 'AbortError') return TIMED_OUT;
   return [e.code ?? e.cause?.code, e.message ?? e.cause?.message].filter(Boolean).join(' ');
 }
 
@@ -149,7 +152,7 @@ export class HttpClient {
     } catch (err) {
       if (err instanceof InfrastructureError) throw err;
       const reason = networkReason(err);
-      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${reason === 'timed out' ? this.stallHint(endedBefore) : ''}`);
+      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${reason === TIMED_OUT ? this.stallHint(endedBefore) : ''}`);
     }
     const ex: Exchange = {
       request: { method, url, headers, ...(body !== undefined ? { body } : {}) },
