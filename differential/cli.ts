@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { openSession } from '../lib/auth/session.ts';
 import { loadConfig } from '../lib/config/load.ts';
-import { exitForError } from '../lib/cli/exit.ts';
+import { exitForError } from '../cli/exit.ts';
 import { ConfigError, EXIT } from '../lib/errors.ts';
 import { redactText } from '../lib/http/redact.ts';
 import { formatReport, hasUnexplained, loadCases, runDifferential, startEmbeddedForDifferential, type DiffTarget } from './run.ts';

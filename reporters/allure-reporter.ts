@@ -5,7 +5,7 @@ import type { Globals, TestResult, TestResultContainer } from 'allure-js-commons
 import type { Category, EnvironmentInfo } from 'allure-js-commons/sdk';
 import { FileSystemWriter, type Writer } from 'allure-js-commons/sdk/reporter';
 import AllureVitestReporter from 'allure-vitest/reporter';
-import { markPhase } from '../lib/cli/phases.ts';
+import { markPhase } from '../lib/results/phases.ts';
 
 /** Files written at once by one flush; enough to keep the disk busy, few enough to keep descriptors free. */
 const WRITES_IN_FLIGHT = 64;

@@ -5,28 +5,9 @@ import type { Reporter } from 'vitest/reporters';
 import '../lib/harness/meta.ts';
 import { redactText } from '../lib/http/redact.ts';
 import { moduleProblems, suiteFileOf } from './suite-file.ts';
+import type { RunRecord, TestOutcome } from '../lib/results/records.ts';
 
-export type TestOutcome = 'passed' | 'failed' | 'not-applicable' | 'error';
-
-export interface TestRecord {
-  name: string;
-  /** The target the test ran against (a variant name in a mutant matrix). */
-  target: string;
-  file: string;
-  behaviour: string;
-  api: string;
-  outcome: TestOutcome;
-  /** Failure message, error message or not-applicable reason (redacted). */
-  detail?: string;
-  /** Duration in ms of each HTTP request the test sent. */
-  requests?: number[];
-}
-
-export interface RunRecord {
-  tests: TestRecord[];
-  /** Problems that belong to no test: a suite file that failed to load, an unhandled error. */
-  problems: string[];
-}
+export type { RunRecord, TestOutcome, TestRecord } from '../lib/results/records.ts';
 
 function outcomeOf(test: TestCase): { outcome: TestOutcome; detail?: string } | undefined {
   const result = test.result();

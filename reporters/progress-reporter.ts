@@ -1,7 +1,7 @@
 import type { TestSuite } from 'vitest/node';
 import type { Reporter } from 'vitest/reporters';
 import '../lib/harness/meta.ts';
-import { markPhase } from '../lib/cli/phases.ts';
+import { markPhase } from '../lib/results/phases.ts';
 import { isSuiteFileBlock } from './suite-file.ts';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { CATALOGUE } from '../catalogue/index.ts';
 import { nova } from '../profiles/nova.ts';
 import { PROFILES } from '../profiles/index.ts';
-import { citedBehaviours } from '../lib/cli/suite-files.ts';
+import { citedBehaviours } from '../cli/suite-files.ts';
 
 /** Behaviour IDs cited by conformance() calls in the suites, with the files citing them. */
 function citedIds(): Map<string, string[]> {

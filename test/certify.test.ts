@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { BUNDLE_CATALOGUE, BUNDLE_META, MANIFEST, verifyBundle } from '../lib/cli/bundle.ts';
+import { BUNDLE_CATALOGUE, BUNDLE_META, MANIFEST, verifyBundle } from '../cli/bundle.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 let bundle: string;

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { citedBehaviours } from '../lib/cli/suite-files.ts';
+import { citedBehaviours } from '../cli/suite-files.ts';
 import { InfrastructureError } from '../lib/errors.ts';
 import { withinTimeout } from '../lib/harness/conformance.ts';
 import { fixtureServerIds, lanes, lease, resourceIds } from '../lib/harness/leases.ts';
 import type { Target } from '../lib/harness/target.ts';
-import type { RunRecord } from '../reporters/behaviour-reporter.ts';
+import type { RunRecord } from '../lib/results/records.ts';
 import { runCli, startStandaloneReference, type StandaloneReference } from './helpers/cli.ts';
 
 function target(id: string, extra: Partial<Target> = {}): Target {

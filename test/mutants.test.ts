@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findBehaviour } from '../catalogue/index.ts';
-import type { MatrixRow } from '../lib/cli/matrix.ts';
+import type { MatrixRow } from '../cli/matrix.ts';
 import { MUTANTS } from '../reference/mutants/index.ts';
 import { CORRECT_VARIANTS } from '../reference/variants.ts';
-import type { RunRecord } from '../reporters/behaviour-reporter.ts';
+import type { RunRecord } from '../lib/results/records.ts';
 import { runCli } from './helpers/cli.ts';
 
 describe('detection power: the kill matrix', () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AUTH_NOT_ENFORCED, probeAuthentication } from '../lib/cli/probe.ts';
+import { AUTH_NOT_ENFORCED, probeAuthentication } from '../cli/probe.ts';
 import { MetadataClient } from '../lib/clients/metadata-client.ts';
 import { HttpClient } from '../lib/http/client.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CATALOGUE } from '../catalogue/index.ts';
-import { resolveSelection, EMPTY_SELECTION } from '../lib/cli/selection.ts';
+import { resolveSelection, EMPTY_SELECTION } from '../cli/selection.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { loadExpectations } from '../lib/results/expectations.ts';
 import type { Summary } from '../lib/results/summary.ts';

@@ -1,9 +1,8 @@
-import type { TargetConfig } from '../config/load.ts';
 import { normaliseComputeUrl, type ComputeEndpoint } from '../config/endpoint.ts';
 import { ConfigError } from '../errors.ts';
 import { registerSecret } from '../http/redact.ts';
 import { computeUrlFromCatalog, issueToken } from './keystone.ts';
-import type { KeystoneCredentials, ProjectRef } from './types.ts';
+import type { AuthMethod, KeystoneCredentials, ProjectRef } from './types.ts';
 
 /** What a worker needs to renew an expired token by itself (secrets included; they are registered for redaction). */
 export interface Renewal {
@@ -25,7 +24,14 @@ export interface Session {
  * Authenticates as configured: a pre-issued token is used as is; Keystone v3 credentials are exchanged for a
  * token, and the compute endpoint is read from its catalog unless METACONFORM_COMPUTE_URL overrides it.
  */
-export async function openSession(t: Extract<TargetConfig, { kind: 'endpoint' }>, timeoutMs: number): Promise<Session> {
+/** What opening a session needs of an endpoint target's configuration. */
+export interface SessionSettings {
+  endpoint?: ComputeEndpoint;
+  projectId?: string;
+  auth: AuthMethod;
+}
+
+export async function openSession(t: SessionSettings, timeoutMs: number): Promise<Session> {
   if (t.auth.kind === 'token') {
     registerSecret(t.auth.token);
     if (!t.endpoint || !t.projectId) throw new ConfigError('METACONFORM_COMPUTE_URL', 'and OS_PROJECT_ID are required with a pre-issued token and no OS_AUTH_URL');

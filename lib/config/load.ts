@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { getProfile, type Profile } from '../../profiles/index.ts';
 import type { AuthMethod } from '../auth/types.ts';
-import type { BootSettings } from '../cli/servers.ts';
 import { ConfigError } from '../errors.ts';
 import { authFrom } from './auth.ts';
 import { withCloud } from './clouds.ts';
@@ -9,6 +8,15 @@ import { normaliseComputeUrl, type ComputeEndpoint } from './endpoint.ts';
 import { VARS } from './variables.ts';
 
 export type { AuthMethod } from '../auth/types.ts';
+
+/** How the run boots its own server when METACONFORM_SERVER_ID is not set. */
+export interface BootSettings {
+  flavor: string;
+  image: string;
+  /** A network id, or 'none' (microversion ≥ 2.37). */
+  network?: string;
+  timeoutSeconds: number;
+}
 
 export type TargetConfig =
   | { kind: 'reference'; mutant?: string }

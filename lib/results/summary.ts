@@ -1,7 +1,7 @@
 import { appliesTo, CATALOGUE, type Behaviour, type Level } from '../../catalogue/index.ts';
 import type { Profile } from '../../profiles/index.ts';
 import type { Expectation, Expectations } from './expectations.ts';
-import type { RunRecord, TestRecord } from '../../reporters/behaviour-reporter.ts';
+import type { RunRecord, TestRecord } from './records.ts';
 import { EXIT } from '../errors.ts';
 
 export type BehaviourStatus = 'passed' | 'flaky' | 'failed' | 'known' | 'advisory-failed' | 'not-applicable' | 'error' | 'untested';

@@ -1,5 +1,5 @@
-import { ConfigError, EXIT, InfrastructureError } from '../errors.ts';
-import { redactText } from '../http/redact.ts';
+import { ConfigError, EXIT, InfrastructureError } from '../lib/errors.ts';
+import { redactText } from '../lib/http/redact.ts';
 
 /** Prints one clear line for an error that ended a command and returns its exit status (never a stack trace for ours). */
 export function exitForError(command: string, e: unknown): number {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EXIT } from '../errors.ts';
+import { EXIT } from '../lib/errors.ts';
 import { PACKAGE_ROOT, RESULT_FILES } from './paths.ts';
 
 export const REPORT_DIR = 'allure-report';

@@ -1,5 +1,5 @@
-import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
-import { ConfigError } from '../errors.ts';
+import { appliesTo, CATALOGUE } from '../catalogue/index.ts';
+import { ConfigError } from '../lib/errors.ts';
 
 /** What the operator asked to run: behaviour IDs or globs, tags, and exclusions (IDs, globs or tags). */
 export interface Selection {

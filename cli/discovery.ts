@@ -1,6 +1,6 @@
-import type { Target } from '../harness/target.ts';
-import { HttpClient } from '../http/client.ts';
-import { json } from '../http/exchange.ts';
+import type { Target } from '../lib/harness/target.ts';
+import { HttpClient } from '../lib/http/client.ts';
+import { json } from '../lib/http/exchange.ts';
 
 /** What the target says about itself in its /v2.1 version document. */
 export interface TargetFacts {

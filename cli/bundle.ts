@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { appliesTo, CATALOGUE } from '../../catalogue/index.ts';
-import { getProfile } from '../../profiles/index.ts';
-import { ConfigError } from '../errors.ts';
+import { appliesTo, CATALOGUE } from '../catalogue/index.ts';
+import { getProfile } from '../profiles/index.ts';
+import { ConfigError } from '../lib/errors.ts';
 import { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
 export const MANIFEST = 'MANIFEST.json';

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createVitest } from 'vitest/node';
-import BehaviourReporter, { type RunRecord } from '../../reporters/behaviour-reporter.ts';
-import { closeConnections } from '../http/client.ts';
-import { SUITE_FILES_ENV, TESTS_AT_ONCE_ENV } from '../harness/suites.ts';
-import { TARGET_ENV, type Target } from '../harness/target.ts';
+import BehaviourReporter, { type RunRecord } from '../reporters/behaviour-reporter.ts';
+import { closeConnections } from '../lib/http/client.ts';
+import { SUITE_FILES_ENV, TESTS_AT_ONCE_ENV } from '../lib/harness/suites.ts';
+import { TARGET_ENV, type Target } from '../lib/harness/target.ts';
 import { suiteFiles } from './suite-files.ts';
 import { PACKAGE_ROOT } from './paths.ts';
-import { markPhase } from './phases.ts';
+import { markPhase } from '../lib/results/phases.ts';
 
 export interface ExecuteOptions {
   /** Where the behaviour reporter writes every test's outcome. */

@@ -1,4 +1,4 @@
-import { CATALOGUE } from '../../catalogue/index.ts';
+import { CATALOGUE } from '../catalogue/index.ts';
 
 /** The behaviour catalogue as text (one line per behaviour) or as JSON. */
 export function formatCatalogue(json: boolean): string {

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Summary } from '../results/summary.ts';
+import type { Summary } from '../lib/results/summary.ts';
 import { parse } from 'yaml';
-import { ConfigError, EXIT } from '../errors.ts';
+import { ConfigError, EXIT } from '../lib/errors.ts';
 
 export interface TargetRun {
   /** `cloud`, `region` or `cloud/region`: also the results subfolder. */

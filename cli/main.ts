@@ -1,7 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
-import { loadConfig, targetKind } from '../config/load.ts';
-import { ConfigError, EXIT } from '../errors.ts';
-import { loadExpectations } from '../results/expectations.ts';
+import { loadConfig, targetKind } from '../lib/config/load.ts';
+import { ConfigError, EXIT } from '../lib/errors.ts';
+import { loadExpectations } from '../lib/results/expectations.ts';
 import { exitForError } from './exit.ts';
 import { resolveSelection } from './selection.ts';
 import { suiteVersion } from './paths.ts';
@@ -210,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
         if (trend) {
           const last = overrides.last === undefined ? 10 : Number(overrides.last);
           if (!Number.isInteger(last) || last < 1) throw new ConfigError('--last', `must be a whole number of runs, got '${overrides.last}'`);
-          const { formatTrend, readHistory } = await import('../results/history.ts');
+          const { formatTrend, readHistory } = await import('../lib/results/history.ts');
           console.log(formatTrend(readHistory(resultsDir), last));
           return EXIT.CONFORMANT;
         }

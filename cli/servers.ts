@@ -1,21 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { InfrastructureError } from '../errors.ts';
-import type { HttpClient } from '../http/client.ts';
-import { describeExchange, json } from '../http/exchange.ts';
+import { InfrastructureError } from '../lib/errors.ts';
+import type { HttpClient } from '../lib/http/client.ts';
+import { describeExchange, json } from '../lib/http/exchange.ts';
+import type { BootSettings } from '../lib/config/load.ts';
 
 /** Every resource a run creates is named with this prefix and the run's ID, so `cleanup` can find leftovers. */
 export const NAME_PREFIX = 'metaconform-';
 
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-}
-
-export interface BootSettings {
-  flavor: string;
-  image: string;
-  /** A network id, or 'none' (microversion ≥ 2.37). */
-  network?: string;
-  timeoutSeconds: number;
 }
 
 /** The microversion that allows `"networks": "none"` and names servers' networks explicitly. */

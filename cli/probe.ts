@@ -1,5 +1,5 @@
-import type { MetadataClient } from '../clients/metadata-client.ts';
-import { header } from '../http/exchange.ts';
+import type { MetadataClient } from '../lib/clients/metadata-client.ts';
+import { header } from '../lib/http/exchange.ts';
 
 /** What a request without a token told about the target's authentication. */
 export interface AuthProbe {

@@ -1,8 +1,8 @@
-import { openSession } from '../auth/session.ts';
-import { apiBases } from '../config/endpoint.ts';
-import type { RunConfig } from '../config/load.ts';
-import { EXIT } from '../errors.ts';
-import { HttpClient } from '../http/client.ts';
+import { openSession } from '../lib/auth/session.ts';
+import { apiBases } from '../lib/config/endpoint.ts';
+import type { RunConfig } from '../lib/config/load.ts';
+import { EXIT } from '../lib/errors.ts';
+import { HttpClient } from '../lib/http/client.ts';
 import { deleteServer, findLeftovers, NAME_PREFIX } from './servers.ts';
 
 /** `metaconform cleanup [--yes]`: lists (or, with --yes, deletes) servers left behind by earlier runs. */
