@@ -12,7 +12,7 @@ import { summarise } from '../lib/results/summary.ts';
 import { executeSuites } from './execute.ts';
 import { RESULT_FILES } from './paths.ts';
 import { prepareResults } from './run.ts';
-import { startEmbedded, type ResolvedTarget } from './target.ts';
+import { learnServedOperations, startEmbedded, type ResolvedTarget } from './target.ts';
 
 export interface MatrixRow {
   name: string;
@@ -53,15 +53,17 @@ export async function runMatrix(config: RunConfig, filter?: (name: string) => bo
   const started: ResolvedTarget[] = [];
   try {
     for (const e of entries) {
-      const how = 'implementation' in e ? { implementation: e.implementation } : { mutant: e.mutant, behaviours: relatedBehaviours(e.violates) };
-      started.push(await startEmbedded(config, { id: e.name, profile: e.profile, variant: `${e.kind} ${e.name}`, record: false, ...how }));
+      const how = 'implementation' in e ? { implementation: e.implementation } : { mutant: e.mutant };
+      const resolved = await startEmbedded(config, { id: e.name, profile: e.profile, variant: `${e.kind} ${e.name}`, record: false, ...how });
+      started.push(resolved);
+      await learnServedOperations(resolved, config);
     }
     const record = await executeSuites(
       started.map((s) => s.target),
       { testsFile: join(config.resultsDir, RESULT_FILES.tests), reporters: [] },
     );
     return entries.map((e) => {
-      const summary = summarise(only(record, e.name), getProfile(e.profile.name), e.kind === 'mutant' ? { selected: relatedBehaviours(e.violates) } : {});
+      const summary = summarise(only(record, e.name), getProfile(e.profile.name));
       const failed = summary.behaviours.filter((b) => b.status === 'failed').map((b) => b.id);
       const errors = summary.behaviours.filter((b) => b.status === 'error').map((b) => b.id);
       const ok = e.kind === 'correct' ? summary.exitCode === EXIT.CONFORMANT : summary.exitCode === EXIT.NON_CONFORMANT && e.violates.every((id) => failed.includes(id));

@@ -18,7 +18,7 @@ import { markPhase, phases } from '../lib/results/phases.ts';
 import { lanes } from '../lib/harness/leases.ts';
 import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
-import { connectEndpoint, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
+import { connectEndpoint, learnServedOperations, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
 
 export { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
@@ -77,6 +77,8 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   target.lockMarker = join(config.resultsDir, RESULT_FILES.lockMarker);
   if (toRun) target.behaviours = toRun;
   const facts = await discoverFacts(target);
+  const missing = await learnServedOperations(resolved, config);
+  if (missing) (resolved.notes ??= []).push(missing);
   markPhase('target ready');
   const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
   log(`metaconform: profile ${config.profile.name}, target ${target.label}, ${selectionLine}${opts.expectations ? `, expectations ${opts.expectations.file}` : ''}, results in ${config.resultsDir}`);

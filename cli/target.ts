@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import type { Profile } from '../profiles/index.ts';
+import { getProfile, type Profile } from '../profiles/index.ts';
 import type { Implementation } from '../reference/implementation.ts';
 import { implementationFor } from '../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
@@ -20,6 +20,17 @@ import { httpFor } from '../lib/harness/tokens.ts';
 import { bootServer, deleteServer, newRunId } from './servers.ts';
 import { schemaErrors } from '../lib/schemas.ts';
 import { probeAuthentication } from './probe.ts';
+import { missingOperations, probeTarget } from '../lib/harness/served.ts';
+
+/**
+ * Learns which metadata operations the target serves (lib/harness/served.ts) and records it on the target, for
+ * the tests; returns a line for the run's output when some are missing.
+ */
+export async function learnServedOperations(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
+  const { target } = resolved;
+  target.served = await probeTarget(target, runnerHttp(target, config), getProfile(target.profile).bases);
+  return missingOperations(target.served);
+}
 
 /** A resolved target, with what the runner must undo when the run ends. */
 export interface ResolvedTarget {

@@ -1,6 +1,7 @@
 import * as allure from 'allure-js-commons';
 import { describe, test, type TestContext } from 'vitest';
-import { getBehaviour } from '../../catalogue/index.ts';
+import { expect } from 'vitest';
+import { getBehaviour, type Behaviour } from '../../catalogue/index.ts';
 import { getProfile, type Profile } from '../../profiles/index.ts';
 import { MetadataClient } from '../clients/metadata-client.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
@@ -12,8 +13,10 @@ import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
 import { fixtureServerIds, lease, type Resource } from './leases.ts';
 import { httpFor, limiterFor } from './tokens.ts';
+import { CheckedClient } from './checked.ts';
+import { operationLabel, type Operation } from './served.ts';
 
-export type Operation = keyof Profile['operations'];
+export type { Operation } from './served.ts';
 
 /**
  * How long a test may run once it holds its leases. Tests of a run start together and wait for their
@@ -22,6 +25,8 @@ export type Operation = keyof Profile['operations'];
 export const TEST_TIMEOUT_MS = 300_000;
 
 export interface ConformanceContext {
+  /** The behaviour this test checks (its rule decides what the test asserts). */
+  behaviour: Behaviour;
   /** The API base this run of the test uses ('v2' or 'v2.1'); parity tests get the first base. */
   api: ApiVersion;
   profile: Profile;
@@ -29,6 +34,18 @@ export interface ConformanceContext {
   http: HttpClient;
   /** The metadata of the server this test leased, on this test's base. */
   readonly server: MetadataClient;
+  /** The leased server's metadata through the checked client: success status and response schema asserted, the map returned. */
+  readonly ok: CheckedClient;
+  /** The checked client of any metadata client. */
+  checked(client: MetadataClient): CheckedClient;
+  /**
+   * Whether an operation can be used on a client's resource and base: the profile documents it and the target
+   * serves it (probed before the run). Tests use only such operations as means; see `requires` for the
+   * operations a test judges.
+   */
+  serves(op: Operation, client?: MetadataClient): boolean;
+  /** Whether the test judges an operation on the client's resource (its `requires`): observing then avoids relying on it. */
+  judges(op: Operation, client?: MetadataClient): boolean;
   /** The id of the server this test leased (the target's server, or one of its lane servers). */
   readonly serverId: string;
   /** The target server's metadata on a given base. */
@@ -51,10 +68,18 @@ export interface ConformanceContext {
 }
 
 export interface ConformanceOptions {
+  /** What the test checks, in a few words: the test is named `[ID] title (api)`. */
+  title: string;
   /** 'each' (default): one test per API base of the profile. 'once': one test that uses several bases. */
   apis?: 'each' | 'once';
-  /** Operations the test needs; not applicable when the profile does not document one of them. */
+  /**
+   * The operations whose own rule the test judges: not applicable when the profile does not document one of
+   * them, failed (that operation's behaviours only) when the target does not serve it. Operations a test
+   * only uses as a means (to arrange or observe) are not listed: it uses what `ctx.serves`.
+   */
   requires?: readonly Operation[];
+  /** The resource whose operations `requires` names (default 'servers'). */
+  on?: 'servers' | 'images';
   /**
    * The target's resources the test reads or writes, leased for the whole test (see leases.ts); default
    * ['server']. ctx.server / ctx.image / a fixture server throw in a test that did not declare them; a test
@@ -68,17 +93,19 @@ export interface ConformanceOptions {
  * The test is named `[ID] title (api)`, carries the behaviour to Allure and to the behaviour reporter,
  * and attaches a redacted transcript of every exchange with a curl command to reproduce it.
  */
-export function conformance(id: string, title: string, fn: (ctx: ConformanceContext) => Promise<void>, options: ConformanceOptions = {}): void {
+export function conformance(id: string, options: ConformanceOptions, fn: (ctx: ConformanceContext) => Promise<void>): void {
   getBehaviour(id);
   const targets = currentTargets();
   for (const target of targets) {
     if (target.behaviours && !target.behaviours.includes(id)) continue;
-    if (targets.length === 1) declare(id, title, fn, options, target);
-    else describe(`[${target.id}]`, () => declare(id, title, fn, options, target));
+    if (targets.length === 1) declare(id, options, fn, target);
+    else describe(`[${target.id}]`, () => declare(id, options, fn, target));
   }
 }
 
-function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Promise<void>, options: ConformanceOptions, target: Target): void {
+function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceContext) => Promise<void>, target: Target): void {
+  const { title } = options;
+  const behaviour = getBehaviour(id);
   const profile = getProfile(target.profile);
   const record = target.record ?? true;
   const runs: { api: ApiVersion; label: string }[] =
@@ -115,7 +142,11 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         return imageId ? new MetadataClient(http, target.bases[api], 'images', imageId) : undefined;
       };
       const fixtures = new Set(fixtureServerIds(target));
+      const apiOf = (client: MetadataClient): ApiVersion => (Object.entries(target.bases) as [ApiVersion, string][]).find(([, base]) => base === client.base)?.[0] ?? run.api;
+      const documents = (op: Operation, resource: 'servers' | 'images') => (resource === 'images' ? profile.imageOperations : profile.operations)[op];
+      const probed = (op: Operation, resource: 'servers' | 'images', api: ApiVersion) => target.served?.[resource]?.[api]?.[op];
       const ctx: ConformanceContext = {
+        behaviour,
         api: run.api,
         profile,
         target,
@@ -126,6 +157,15 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         get serverId() {
           return leased('server')!;
         },
+        get ok() {
+          return new CheckedClient(serverOn(run.api), profile);
+        },
+        checked: (client) => new CheckedClient(client, profile),
+        serves: (op, client) => {
+          const resource = client?.resource ?? 'servers';
+          return documents(op, resource) && probed(op, resource, client ? apiOf(client) : run.api)?.served !== false;
+        },
+        judges: (op, client) => (options.requires ?? []).includes(op) && (client?.resource ?? 'servers') === (options.on ?? 'servers'),
         serverOn,
         serverById: (serverId) => {
           if (fixtures.has(serverId)) leased('fixtures');
@@ -151,8 +191,15 @@ function declare(id: string, title: string, fn: (ctx: ConformanceContext) => Pro
         },
       };
       try {
-        const missing = (options.requires ?? []).filter((op) => !profile.operations[op]);
-        if (missing.length) ctx.notApplicable(`profile '${profile.name}' does not document ${missing.join(', ')}`);
+        const resource = options.on ?? 'servers';
+        const required = options.requires ?? [];
+        const undocumented = required.filter((op) => !documents(op, resource));
+        if (undocumented.length) ctx.notApplicable(`profile '${profile.name}' does not document ${undocumented.map((op) => operationLabel(op, resource)).join(', ')}`);
+        const apis = options.apis === 'once' ? profile.bases : [run.api];
+        const unserved = required.flatMap((op) => apis.map((api) => [op, api, probed(op, resource, api)] as const)).filter(([, , p]) => p?.served === false);
+        if (unserved.length) {
+          expect.fail(unserved.map(([op, api, p]) => `${operationLabel(op, resource)} on /${api}: ${p!.evidence}`).join('; '));
+        }
         await withinTimeout(fn(ctx), timedOut);
       } finally {
         leases.release();

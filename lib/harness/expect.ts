@@ -2,11 +2,22 @@ import { expect } from 'vitest';
 import { describeExchange, header, json, type Exchange } from '../http/exchange.ts';
 import { faultName } from '../protocol.ts';
 import { schemaErrors, type SchemaName } from '../schemas.ts';
+import type { Profile } from '../../profiles/index.ts';
+import type { Operation } from './served.ts';
+
+/** Every success status (2xx): what "succeeds" means where the exact status is another behaviour's rule. */
+export const SUCCESS: readonly number[] = Array.from({ length: 100 }, (_, i) => 200 + i);
+
+/** The success statuses of an operation under a profile (reads, writes, DELETE): one table for every test. */
+export function successStatuses(profile: Profile, op: Operation): readonly number[] {
+  if (op === 'list' || op === 'show') return profile.success.read;
+  return op === 'deleteItem' ? profile.success.delete : profile.success.write;
+}
 
 /** The response status is one of `allowed`. */
 export function expectStatus(ex: Exchange, allowed: readonly number[]): void {
   if (!allowed.includes(ex.response.status)) {
-    expect.fail(`expected status ${allowed.join(' or ')}, got ${describeExchange(ex)}`);
+    expect.fail(`expected ${allowed === SUCCESS ? 'a success status' : `status ${allowed.join(' or ')}`}, got ${describeExchange(ex)}`);
   }
 }
 

@@ -1,16 +1,297 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Metadata, MetadataClient } from '../clients/metadata-client.ts';
+import { ServerErrorAnswer } from '../http/client.ts';
 import { describeExchange, type Exchange } from '../http/exchange.ts';
+import { encodeKey } from '../http/paths.ts';
 import { redactText } from '../http/redact.ts';
+import { faultName } from '../protocol.ts';
 import type { ConformanceContext } from './conformance.ts';
-import { expectCollection, expectFault, expectSameMap } from './expect.ts';
+import { ObservationError, PreconditionError } from './errors.ts';
+import { expectSameMap, expectStatus } from './expect.ts';
+import { collectionMap, faultOf, itemValue, type LenientFault } from './lenient.ts';
+import { operationLabel, type Operation } from './served.ts';
 
-/** Puts the server's metadata into a known state (replace-all) as an arranging step. */
+/**
+ * Arranging, observing and refusals: the means every test uses around the one rule it judges. A test arranges
+ * its starting state (`seed`: reached, or reached another documented way, or no verdict) and observes the
+ * stored set leniently with a second witness (`expectState`), so that a fault in PUT {S} or in the list body
+ * fails the behaviours of PUT {S} or of the list, not every test that happens to use them.
+ */
+
+const label = (op: Operation, client: MetadataClient) => operationLabel(op, client.resource);
+const show = (map: Metadata) => redactText(JSON.stringify(map));
+
+/** A key an item URL can address (a '/' would split the path, '.' and '..' are dot-segments). */
+export function addressable(key: string): boolean {
+  return key !== '' && !key.includes('/') && key !== '.' && key !== '..';
+}
+
+function sameMap(a: Metadata, b: Metadata): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** Keys on which two maps differ (present in one only, or with another value). */
+function differing(a: Metadata, b: Metadata): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !Object.hasOwn(a, k) || !Object.hasOwn(b, k) || a[k] !== b[k]);
+}
+
+/** The resource's metadata now, read leniently with its list (no verdict when it cannot be read). */
+export async function readState(ctx: ConformanceContext, client: MetadataClient = ctx.server): Promise<Metadata> {
+  if (!ctx.serves('list', client)) throw new ObservationError(`cannot read the stored set: ${label('list', client)} is not served`);
+  const ex = await client.list();
+  const map = ex.response.status >= 200 && ex.response.status < 300 ? collectionMap(ex) : undefined;
+  if (!map) throw new ObservationError(`cannot read the stored set: ${describeExchange(ex)} carries no metadata map`);
+  return map;
+}
+
+/** What an item read says of a key: its value, null for "no such key" (404), undefined when it says neither. */
+async function shownValue(client: MetadataClient, key: string): Promise<string | null | undefined> {
+  if (!addressable(key)) return undefined;
+  const ex = await client.show(key);
+  if (ex.response.status === 404) return null;
+  return ex.response.status >= 200 && ex.response.status < 300 ? itemValue(ex, key) : undefined;
+}
+
+type Comparison = { reached: true } | { reached: false; detail: string; listed?: Metadata };
+
+/**
+ * Compares the stored set with `expected`. The list is the witness; where it disagrees, GET item is asked about
+ * the keys in question, and when it agrees with `expected` the list is not a reliable witness (no verdict:
+ * ObservationError). Without a readable list, GET item is asked about every expected key and every `absent` one.
+ */
+async function compareState(ctx: ConformanceContext, expected: Metadata, client: MetadataClient, absent: readonly string[] = []): Promise<Comparison> {
+  let listed: Metadata | undefined;
+  let unreadable: ObservationError | undefined;
+  // a test of the list observes through GET item where it can, so that a faulty list fails the list's rule
+  const witnessIsJudged = ctx.judges('list', client) && ctx.serves('show', client);
+  try {
+    if (witnessIsJudged) throw new ObservationError(`${label('list', client)} is the operation under test`);
+    listed = await readState(ctx, client);
+  } catch (e) {
+    if (!(e instanceof ObservationError)) throw e;
+    unreadable = e;
+  }
+  const want = (key: string) => (Object.hasOwn(expected, key) ? expected[key]! : null);
+  if (listed) {
+    if (sameMap(listed, expected)) return { reached: true };
+    const keys = differing(listed, expected);
+    if (ctx.serves('show', client) && keys.every(addressable)) {
+      const seen: (string | null | undefined)[] = [];
+      for (const key of keys) seen.push(await shownValue(client, key));
+      if (keys.every((key, i) => seen[i] === want(key))) {
+        throw new ObservationError(
+          `${label('list', client)} answered ${show(listed)} but ${label('show', client)} agrees with the expected ${show(expected)} on ${keys.map((k) => JSON.stringify(k)).join(', ')}: the stored set cannot be observed reliably (the list behaviours judge the list)`,
+        );
+      }
+    }
+    return { reached: false, detail: `${label('list', client)} shows ${show(listed)}`, listed };
+  }
+  if (!ctx.serves('show', client)) throw unreadable!;
+  for (const key of [...Object.keys(expected), ...absent]) {
+    const seen = await shownValue(client, key);
+    if (seen === undefined) throw new ObservationError(`${unreadable!.message}, and ${label('show', client)} tells nothing about ${JSON.stringify(key)}`);
+    if (seen !== want(key)) {
+      return { reached: false, detail: `${label('show', client)} of ${JSON.stringify(key)} shows ${seen === null ? 'no such key' : JSON.stringify(seen)}, expected ${want(key) === null ? 'no such key' : JSON.stringify(want(key))} (${unreadable!.message})` };
+    }
+  }
+  return { reached: true };
+}
+
+/** The stored set is exactly `expected` (observed as compareState does); `absent`: keys that must be gone, for targets without a list. */
+export async function expectState(ctx: ConformanceContext, expected: Metadata, what: string, client: MetadataClient = ctx.server, absent: readonly string[] = []): Promise<void> {
+  const result = await compareState(ctx, expected, client, absent);
+  if (result.reached) return;
+  if (result.listed) expectSameMap(result.listed, expected, what);
+  expect.fail(`${what}: ${result.detail}`);
+}
+
+/**
+ * Puts the resource's metadata into a known state, as an arranging step, and checks it was reached: PUT {S},
+ * and where that did not give the set, per-key writes (DELETE item for what must go, PUT item or POST for what
+ * must be there). A state that cannot be reached is "no verdict" for the test, naming what misbehaved.
+ */
 export async function seed(ctx: ConformanceContext, metadata: Metadata, client: MetadataClient = ctx.server): Promise<void> {
-  await ctx.arrange(`metadata is ${JSON.stringify(metadata)}`, async () => {
-    const ex = await client.replaceAll(metadata);
-    if (!ctx.profile.success.write.includes(ex.response.status)) throw new Error(describeExchange(ex));
+  const what = `${client.resource === 'images' ? 'image properties are' : 'metadata is'} ${show(metadata)}`;
+  await ctx.arrange(what, async () => {
+    const tried: string[] = [];
+    // observed through GET item (a test of the list), only the keys asked about are seen: ask about the ones held before too
+    const before = ctx.judges('list', client) && ctx.serves('list', client) ? Object.keys(await readState(ctx, client).catch(() => ({}))) : [];
+    const gone = before.filter((k) => !Object.hasOwn(metadata, k));
+    if (ctx.serves('replaceAll', client)) {
+      const ex = await client.replaceAll(metadata);
+      const result = await compareState(ctx, metadata, client, gone);
+      if (result.reached) return;
+      tried.push(`${label('replaceAll', client)} answered ${ex.response.status}, then ${result.detail}`);
+    }
+    if (!['replaceAll', 'merge', 'setItem'].some((op) => ctx.serves(op as Operation, client))) {
+      throw new Error(`no write operation of ${client.resource === 'images' ? 'the image' : 'the server'} is served to arrange it`);
+    }
+    const current = ctx.serves('list', client) ? await readState(ctx, client) : {};
+    for (const key of Object.keys(current).filter((k) => !Object.hasOwn(metadata, k))) {
+      if (ctx.serves('deleteItem', client) && addressable(key)) await client.deleteItem(key);
+    }
+    const missing = Object.entries(metadata).filter(([k, v]) => current[k] !== v);
+    const perItem = ctx.serves('setItem', client);
+    for (const [key, value] of missing.filter(([k]) => perItem && addressable(k))) await client.setItem(key, value);
+    const rest = Object.fromEntries(missing.filter(([k]) => !perItem || !addressable(k)));
+    if (Object.keys(rest).length && ctx.serves('merge', client)) await client.merge(rest);
+    const result = await compareState(ctx, metadata, client, [...new Set([...gone, ...Object.keys(current)])].filter((k) => !Object.hasOwn(metadata, k)));
+    if (result.reached) {
+      if (tried.length) await ctx.step(`reached with per-key writes: ${tried.join('; ')}`, async () => {});
+      return;
+    }
+    tried.push(`per-key writes, then ${result.detail}`);
+    throw new Error(tried.join('; '));
   });
+}
+
+/**
+ * The answer of a request a rule says is refused: a 500 it provoked is taken as its answer (a crash on input
+ * the rule refuses is a non-conformance); other 5xx and network faults stay "no verdict".
+ */
+export async function answerOf(send: () => Promise<Exchange>): Promise<Exchange> {
+  try {
+    return await send();
+  } catch (e) {
+    if (e instanceof ServerErrorAnswer && e.exchange.response.status === 500) return e.exchange;
+    throw e;
+  }
+}
+
+/**
+ * The request was answered with the error status; the fault name is checked where the behaviour's own rule
+ * names it (e.g. "404 itemNotFound"). The envelope, its schema and the code's type are SM-ERR-*'s rule
+ * (`expectFault` in expect.ts). Returns the fault, read leniently.
+ */
+export function expectError(ctx: ConformanceContext, ex: Exchange, status: number): LenientFault {
+  expectStatus(ex, [status]);
+  const fault = faultOf(ex);
+  const name = faultName(status);
+  if (ctx.behaviour.rule.includes(name) && fault.name !== name) {
+    expect.fail(`fault name for ${status}: expected "${name}", got ${fault.name === undefined ? 'no fault envelope' : `"${fault.name}"`} — ${describeExchange(ex)}`);
+  }
+  return fault;
+}
+
+/** A request was refused with `status` and the stored set is still `before` (a rejected write changes nothing). */
+export async function expectRefused(ctx: ConformanceContext, ex: Exchange, status: number, before: Metadata, client: MetadataClient = ctx.server): Promise<LenientFault> {
+  const fault = expectError(ctx, ex, status);
+  await expectState(ctx, before, `metadata after the refused ${ex.request.method} ${redactText(ex.request.url)} is unchanged`, client);
+  return fault;
+}
+
+/** Writes that must each be refused, under one step name (none: no step of its own), with an optional check of each fault. */
+export interface RefusedCase {
+  step?: string;
+  writes: readonly (() => Promise<Exchange>)[];
+  check?: (fault: LenientFault) => void;
+}
+
+/**
+ * Cases of writes that must each be refused with `status` and together change nothing: each answer is
+ * checked as it comes (in its case's step), the stored set is observed once after the last. A refused write
+ * that was applied anyway still shows there: no write of these cases sets the metadata back to `before`.
+ */
+export async function expectRefusedCases(ctx: ConformanceContext, status: number, before: Metadata, cases: readonly RefusedCase[], client: MetadataClient = ctx.server): Promise<void> {
+  const sent: string[] = [];
+  for (const c of cases) {
+    const run = async () => {
+      for (const write of c.writes) {
+        const ex = await answerOf(write);
+        sent.push(`${ex.request.method} ${redactText(ex.request.url)}`);
+        const fault = expectError(ctx, ex, status);
+        c.check?.(fault);
+      }
+    };
+    if (c.step === undefined) await run();
+    else await ctx.step(c.step, run);
+  }
+  if (!sent.length) return;
+  const what = sent.length > 3 ? `${sent.length} refused writes above` : `refused ${sent.join(', ')}`;
+  await expectState(ctx, before, `metadata after the ${what} is unchanged`, client);
+}
+
+/** Writes that must each be refused with `status` and together change nothing (see expectRefusedCases). */
+export async function expectAllRefused(ctx: ConformanceContext, status: number, before: Metadata, writes: readonly (() => Promise<Exchange>)[], client: MetadataClient = ctx.server): Promise<void> {
+  await expectRefusedCases(ctx, status, before, [{ writes }], client);
+}
+
+/** One way a single key reaches the server in a request body. */
+export interface Writer {
+  op: 'merge' | 'replaceAll' | 'setItem';
+  /** 'POST {S}', 'PUT {S}', 'PUT {S}/{key}'. */
+  label: string;
+  /** Whether this write can carry the key (an item URL cannot address every key). */
+  carries(key: string): boolean;
+  /** Sends `key: value` (any JSON value); POST and PUT {S} send it beside `current`, so nothing else changes. */
+  send(key: string, value: unknown, current: Metadata): Promise<Exchange>;
+}
+
+/**
+ * The write operations the target serves for the client's resource (POST {S}, PUT {S}, PUT {S}/{key}): rules
+ * about keys, values and bodies are checked through each, as a step of its own.
+ */
+export function writers(ctx: ConformanceContext, client: MetadataClient = ctx.server): Writer[] {
+  const all: Writer[] = [
+    // POST carries the whole set too, so that what it stores does not depend on merge semantics (SM-MERGE-*'s rule)
+    { op: 'merge', label: label('merge', client), carries: () => true, send: (key, value, current) => client.raw('POST', undefined, { json: { metadata: { ...current, [key]: value } } }) },
+    { op: 'replaceAll', label: label('replaceAll', client), carries: () => true, send: (key, value, current) => client.raw('PUT', undefined, { json: { metadata: { ...current, [key]: value } } }) },
+    // only keys an item URL carries unencoded: percent-decoding of item URLs is SM-URL-005's rule
+    { op: 'setItem', label: label('setItem', client), carries: (key) => addressable(key) && encodeKey(key) === key, send: (key, value) => client.raw('PUT', key, { json: { meta: { [key]: value } } }) },
+  ];
+  return all.filter((w) => ctx.serves(w.op, client));
+}
+
+/** The served writers, or the test is not applicable (none of the three write operations is served). */
+export function writersOrNotApplicable(ctx: ConformanceContext, client: MetadataClient = ctx.server): Writer[] {
+  const found = writers(ctx, client);
+  if (!found.length) ctx.notApplicable(`the target serves none of ${['merge', 'replaceAll', 'setItem'].map((op) => label(op as Operation, client)).join(', ')}`);
+  return found;
+}
+
+/** Whether an answer is a success (2xx): which success status is SM-STATUS-001's rule. */
+export function succeeded(ex: Exchange): boolean {
+  return ex.response.status >= 200 && ex.response.status < 300;
+}
+
+/** A request meant to succeed answered a success status (2xx; the profile's exact statuses are SM-STATUS-001's rule). */
+export function expectAccepted(_ctx: ConformanceContext, ex: Exchange, what: string): void {
+  if (!succeeded(ex)) expect.fail(`${what}: expected a success status, got ${describeExchange(ex)}`);
+}
+
+/**
+ * Writes `key: value` through a writer, expecting it to be accepted. When it is refused, the writer is asked to
+ * write back what is stored (a no-op): if it refuses that too, the writer does not work at all — its own
+ * operation's behaviours judge that — and 'broken' is returned, so that the caller leaves this writer out. A
+ * writer that works but refuses this key fails the test.
+ */
+export async function acceptedThrough(ctx: ConformanceContext, w: Writer, key: string, value: unknown, current: Metadata, what: string): Promise<'accepted' | 'broken'> {
+  const ex = await w.send(key, value, current);
+  if (succeeded(ex)) return 'accepted';
+  const [plainKey, plainValue] = Object.entries(current).find(([k]) => w.carries(k)) ?? [];
+  if (plainKey !== undefined && !succeeded(await w.send(plainKey, plainValue, current))) {
+    await ctx.step(`${w.label} refuses even a write of what is stored: left out (its own behaviours judge it) — ${describeExchange(ex)}`, async () => {});
+    return 'broken';
+  }
+  expect.fail(`${what}: expected a success status, got ${describeExchange(ex)}`);
+}
+
+/**
+ * Arranges `metadata` when it can (seed); a test whose rule holds from any starting state then runs from
+ * whatever is stored, as observed, when the state cannot be arranged. Returns the starting set.
+ */
+export async function seedOrObserve(ctx: ConformanceContext, metadata: Metadata, client: MetadataClient = ctx.server): Promise<Metadata> {
+  try {
+    await seed(ctx, metadata, client);
+    return { ...metadata };
+  } catch (e) {
+    if (!(e instanceof PreconditionError)) throw e;
+    const now = await readState(ctx, client);
+    await ctx.step(`starting from the stored set ${show(now)} (${e.message})`, async () => {});
+    return now;
+  }
 }
 
 /** A server id that exists nowhere: a fresh UUID. */
@@ -22,78 +303,6 @@ export function unknownId(): string {
 export function otherProjectId(projectId: string): string {
   const candidate = 'abcdef0123456789abcdef0123456789';
   return candidate === projectId ? 'fedcba9876543210fedcba9876543210' : candidate;
-}
-
-/** The resource's metadata now, read with a list that must succeed (part of the verdict). */
-export async function currentMetadata(ctx: ConformanceContext, client: MetadataClient = ctx.server): Promise<Metadata> {
-  return expectCollection(await client.list(), ctx.profile.success.read);
-}
-
-/**
- * A request was refused with the Nova fault for `status` and the metadata is still `before`
- * (a rejected write changes nothing). Returns the fault.
- */
-export async function expectRefused(
-  ctx: ConformanceContext,
-  ex: Exchange,
-  status: number,
-  before: Metadata,
-  client: MetadataClient = ctx.server,
-): Promise<{ name: string; message: string }> {
-  const fault = expectFault(ex, status);
-  expectSameMap(await currentMetadata(ctx, client), before, `metadata after the refused ${ex.request.method} ${redactText(ex.request.url)} is unchanged`);
-  return fault;
-}
-
-/** Writes that must each be refused, under one step name (none: no step of its own), with an optional check of each fault. */
-export interface RefusedCase {
-  step?: string;
-  writes: readonly (() => Promise<Exchange>)[];
-  check?: (fault: { name: string; message: string }) => void;
-}
-
-/**
- * Cases of writes that must each be refused with `status` and together change nothing: each answer is
- * checked as it comes (in its case's step), the metadata is read once after the last. A refused write that
- * was applied anyway still shows there: no write of these cases sets the metadata back to `before` (their
- * bodies are refused because of a key or value they add, or because they are no metadata map at all), so a
- * change stays visible to the one read. One read for all cases instead of one per write keeps the run to
- * the requests it needs.
- */
-export async function expectRefusedCases(
-  ctx: ConformanceContext,
-  status: number,
-  before: Metadata,
-  cases: readonly RefusedCase[],
-  client: MetadataClient = ctx.server,
-): Promise<void> {
-  const sent: string[] = [];
-  for (const c of cases) {
-    const run = async () => {
-      for (const write of c.writes) {
-        const ex = await write();
-        sent.push(`${ex.request.method} ${redactText(ex.request.url)}`);
-        const fault = expectFault(ex, status);
-        c.check?.(fault);
-      }
-    };
-    if (c.step === undefined) await run();
-    else await ctx.step(c.step, run);
-  }
-  if (!sent.length) return;
-  const what = sent.length > 3 ? `${sent.length} refused writes above` : `refused ${sent.join(', ')}`;
-  expectSameMap(await currentMetadata(ctx, client), before, `metadata after the ${what} is unchanged`);
-}
-
-/** Writes that must each be refused with `status` and together change nothing (see expectRefusedCases). */
-export async function expectAllRefused(
-  ctx: ConformanceContext,
-  status: number,
-  before: Metadata,
-  writes: readonly (() => Promise<Exchange>)[],
-  client: MetadataClient = ctx.server,
-): Promise<void> {
-  await expectRefusedCases(ctx, status, before, [{ writes }], client);
 }
 
 /** A map of `count` distinct keys (`<prefix>0`, `<prefix>1`, …) with short values, for quota tests. */

@@ -13,15 +13,13 @@ export type ImageOperation = keyof Operations;
 export const IMAGE_OPERATIONS: readonly ImageOperation[] = ['list', 'show', 'merge', 'setItem', 'deleteItem', 'replaceAll'];
 
 /**
- * The configured image's metadata client for an image test (on the test's base unless `api` is given).
- * The test is not applicable when no image is configured, or when the profile does not document one of
- * the operations it needs for images (`profile.imageOperations`).
+ * The configured image's metadata client for an image test (on the test's base unless `api` is given); the
+ * test is not applicable when no image is configured. The operations it judges are its `requires` with
+ * `on: 'images'` (not documented: not applicable; not served: failed); others it uses as `ctx.serves` allows.
  */
-export function imageClient(ctx: ConformanceContext, requires: readonly ImageOperation[], api: ApiVersion = ctx.api): MetadataClient {
+export function imageClient(ctx: ConformanceContext, api: ApiVersion = ctx.api): MetadataClient {
   const client = ctx.imageOn(api);
   if (!client) return ctx.notApplicable(`${VARS.imageId} is not set`);
-  const missing = requires.filter((op) => !ctx.profile.imageOperations[op]);
-  if (missing.length) ctx.notApplicable(`profile '${ctx.profile.name}' does not document ${missing.join(', ')} for images`);
   return client;
 }
 
@@ -39,7 +37,8 @@ export function callImage(client: MetadataClient, op: ImageOperation, opts?: Sen
     case 'show':
       return client.show('a', opts);
     case 'merge':
-      return client.merge({ c: '3' }, opts);
+      // the whole set and one more: what it leaves does not depend on merge semantics (IM-MERGE-001's rule)
+      return client.merge({ ...IMAGE_SEED, c: '3' }, opts);
     case 'setItem':
       return client.setItem('a', '9', opts);
     case 'deleteItem':
@@ -49,9 +48,9 @@ export function callImage(client: MetadataClient, op: ImageOperation, opts?: Sen
   }
 }
 
-/** The image operations the profile documents, in the order of IMAGE_OPERATIONS. */
-export function documentedImageOperations(ctx: ConformanceContext): ImageOperation[] {
-  return IMAGE_OPERATIONS.filter((op) => ctx.profile.imageOperations[op]);
+/** The image operations the profile documents and the target serves, in the order of IMAGE_OPERATIONS. */
+export function servedImageOperations(ctx: ConformanceContext, image: MetadataClient): ImageOperation[] {
+  return IMAGE_OPERATIONS.filter((op) => ctx.serves(op, image));
 }
 
 /**

@@ -36,17 +36,22 @@ function updateMarker(marker: string, change: (locks: HeldLock[]) => HeldLock[])
  */
 export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Promise<T>, serverId: string = ctx.serverId): Promise<T> {
   const url = actionUrl(ctx, serverId);
-  // tells the runner to unlock the server if the run is interrupted before the finally below
+  // tells the runner to unlock the server if the run is interrupted before the finally below; written once the
+  // lock is (or may be) held, so that a target that refuses the action leaves nothing to undo
   const marker = ctx.target.lockMarker;
-  if (marker) updateMarker(marker, (locks) => [...locks.filter((l) => l.serverId !== serverId), { serverId, url }]);
+  const held = () => marker && updateMarker(marker, (locks) => [...locks.filter((l) => l.serverId !== serverId), { serverId, url }]);
   let lock: Exchange;
   try {
     lock = await ctx.arrange('lock the server', () => ctx.http.send('POST', url, { json: { lock: null } }));
   } catch (e) {
-    await unlock(ctx, url, serverId); // the lock may have been applied before the failure
+    held();
+    // the lock may have been applied before the failure
+    const problem = await unlock(ctx, url, serverId);
+    if (!problem && marker) updateMarker(marker, (locks) => locks.filter((l) => l.serverId !== serverId));
     throw e;
   }
-  if (!succeeded(lock)) ctx.notApplicable(`the target refused to lock the server: ${describeExchange(lock)}`);
+  if (!succeeded(lock)) ctx.notApplicable(`the target does not lock servers (the lock action answered ${describeExchange(lock)}): lock behaviours are not applicable`);
+  held();
   let failure: unknown;
   try {
     return await fn();

@@ -1,5 +1,6 @@
 import { registerRenewalSecrets, type Renewal } from '../auth/session.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
+import type { Served } from './served.ts';
 import { registerSecret } from '../http/redact.ts';
 
 /** Environment variable through which the runner hands the resolved target to the test workers. */
@@ -45,6 +46,8 @@ export interface Target {
   behaviours?: string[];
   /** A file the lock helper writes while it holds the server locked, so an interrupted run can unlock it. */
   lockMarker?: string;
+  /** The metadata operations the target serves, probed by the runner before the tests (absent: assume every documented one). */
+  served?: Served;
   /** Record Allure labels, steps and transcripts (off for quiet matrix runs). Default true. */
   record?: boolean;
 }

@@ -65,6 +65,20 @@ function networkReason(err: unknown): string {
   return [e.code ?? e.cause?.code, e.message ?? e.cause?.message].filter(Boolean).join(' ');
 }
 
+/**
+ * A 5xx answer, thrown as an infrastructure error (no verdict) unless the request allowed it. It carries the
+ * exchange, so a check that must judge an answer (a request the rule says is refused with 400 and that crashed
+ * with 500 instead) can take it as the answer.
+ */
+export class ServerErrorAnswer extends InfrastructureError {
+  constructor(
+    message: string,
+    readonly exchange: Exchange,
+  ) {
+    super(message);
+  }
+}
+
 /** Sends requests to the target; network faults, timeouts and 5xx become InfrastructureError, never a verdict. */
 export class HttpClient {
   constructor(readonly options: HttpOptions) {}
@@ -161,7 +175,7 @@ export class HttpClient {
     };
     this.options.onExchange?.(ex);
     if (status >= 500 && !opts.allow5xx) {
-      throw new InfrastructureError(`server error, no verdict: ${describeExchange(ex)}`);
+      throw new ServerErrorAnswer(`server error, no verdict: ${describeExchange(ex)}`, ex);
     }
     return ex;
   }

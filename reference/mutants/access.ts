@@ -19,7 +19,7 @@ export const accessMutants: Readonly<Record<string, Mutant>> = {
   },
   'quota-not-enforced': {
     description: 'the metadata item limit is never checked',
-    violates: ['SM-QUOTA-001', 'SM-QUOTA-002', 'SM-SET-005'],
+    violates: ['SM-QUOTA-001', 'SM-SET-005'],
     patch: () => ({ enforcesQuota: false }),
   },
   'quota-limit-plus-one-allowed': {
@@ -34,7 +34,7 @@ export const accessMutants: Readonly<Record<string, Mutant>> = {
   },
   'quota-answers-413': {
     description: 'over-quota writes answer 413 overLimit (pre-Juno Nova, Rackspace docs) instead of the profile\'s 403',
-    violates: ['SM-QUOTA-001', 'SM-QUOTA-002', 'SM-SET-005'],
+    violates: ['SM-QUOTA-001', 'SM-SET-005'],
     patch: () => ({ quotaStatus: 413 }),
   },
   'quota-rejected-write-stored': {
@@ -79,7 +79,7 @@ export const accessMutants: Readonly<Record<string, Mutant>> = {
   },
   'server-existence-not-checked': {
     description: 'an unknown server is treated as a server without metadata (list 200 {}, show "item not found")',
-    violates: ['SM-LIST-005', 'SM-SHOW-003', 'SM-URL-004'],
+    violates: ['SM-LIST-005', 'SM-SHOW-003', 'SM-URL-004', 'SM-AUTH-003', 'SM-ORDER-001'],
     patch: () => ({ checksServerExists: false }),
   },
   'other-project-server-visible': {

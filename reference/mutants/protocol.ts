@@ -24,12 +24,12 @@ export const protocolMutants: Readonly<Record<string, Mutant>> = {
   },
   'project-mismatch-404': {
     description: 'a URL project_id other than the token\'s answers 404 instead of 400 "Malformed request URL"',
-    violates: ['SM-URL-002', 'SM-ORDER-001'],
+    violates: ['SM-URL-002'],
     patch: () => ({ projectMismatchStatus: 404 }),
   },
   'project-mismatch-403': {
     description: 'a URL project_id other than the token\'s answers 403 forbidden',
-    violates: ['SM-URL-002', 'SM-ORDER-001'],
+    violates: ['SM-URL-002'],
     patch: () => ({ projectMismatchStatus: 403 }),
   },
   'lookup-before-validation': {
@@ -89,7 +89,7 @@ export const protocolMutants: Readonly<Record<string, Mutant>> = {
   },
   'fault-names-wrong': {
     description: 'some faults carry made-up names: 409 "conflict", 415 "unsupportedMediaType", 406 "notAcceptable"',
-    violates: ['SM-ERR-002'],
+    violates: ['SM-ERR-002', 'SM-BODY-001', 'SM-STATE-001', 'SM-STATE-002', 'SM-STATE-003'],
     patch: (c) => ({
       faultBody: (status, message) => {
         const names: Record<number, string> = { 406: 'notAcceptable', 409: 'conflict', 415: 'unsupportedMediaType' };
@@ -99,7 +99,7 @@ export const protocolMutants: Readonly<Record<string, Mutant>> = {
   },
   'state-errors-not-enveloped': {
     description: 'lock and state conflicts (409) are answered as {"message": …} without the Nova envelope',
-    violates: ['SM-ERR-003', 'SM-STATE-001', 'SM-STATE-003'],
+    violates: ['SM-ERR-003', 'SM-STATE-001', 'SM-STATE-003', 'SM-STATE-002', 'SM-ERR-002'],
     patch: (c) => ({ faultBody: (status, message) => (status === 409 ? { message } : c.faultBody(status, message)) }),
   },
   'merge-answers-201': {

@@ -17,12 +17,12 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
   },
   'key-pattern-unanchored': {
     description: 'the key pattern is searched, not matched: a key with one valid run ("a/b", 256 × "k") passes',
-    violates: ['SM-KEY-001', 'SM-KEY-003'],
+    violates: ['SM-KEY-001', 'SM-KEY-003', 'SM-KEY-005', 'IM-VAL-001'],
     patch: (c) => ({ keyValid: (k) => unanchored(c.profile.keys.pattern).test(k) }),
   },
   'key-allows-unicode-letters': {
     description: 'the key charset uses \\p{L} instead of ASCII letters: "ключ" and "é" are accepted',
-    violates: ['SM-KEY-005'],
+    violates: ['SM-KEY-005', 'SM-KEY-001'],
     patch: (c) => ({ keyValid: (k) => c.keyValid(k.replace(/\p{L}/gu, 'a')) }),
   },
   'key-rejects-colon-period': {
@@ -32,7 +32,7 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
   },
   'key-rejects-space': {
     description: 'the key charset forgets the space character',
-    violates: ['SM-KEY-004'],
+    violates: ['SM-KEY-004', 'SM-KEY-001'],
     patch: (c) => ({ keyValid: (k) => !k.includes(' ') && c.keyValid(k) }),
   },
   'key-trimmed': {
@@ -47,7 +47,7 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
   },
   'keys-lower-cased': {
     description: 'keys are lower-cased when stored and looked up',
-    violates: ['SM-KEY-007', 'SM-KEY-001'],
+    violates: ['SM-KEY-007', 'SM-KEY-001', 'SM-SET-003'],
     patch: (c) => ({ storedKey: (k) => k.toLowerCase(), urlKey: (segment) => c.urlKey(segment).toLowerCase() }),
   },
   'lookup-case-insensitive': {
@@ -72,14 +72,9 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
     violates: ['SM-VAL-002'],
     patch: () => ({ valueLength: (v) => Buffer.byteLength(v, 'utf8') }),
   },
-  'value-length-utf16-units': {
-    description: 'value length is counted in UTF-16 code units (JavaScript String.length): 255 × "😀" is too long',
-    violates: ['SM-VAL-002'],
-    patch: () => ({ valueLength: (v) => v.length }),
-  },
   'value-max-256': {
     description: 'the value length limit is off by one: 256 characters are accepted',
-    violates: ['SM-VAL-002'],
+    violates: ['SM-VAL-002', 'IM-VAL-001'],
     patch: (c) => ({ valueLength: (v) => Math.max(0, c.valueLength(v) - 1) }),
   },
   'empty-value-rejected': {
@@ -89,7 +84,7 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
   },
   'values-coerced': {
     description: 'non-string values are converted to strings and stored (1 → "1", null → "null")',
-    violates: ['SM-VAL-001'],
+    violates: ['SM-VAL-001', 'IM-VAL-001'],
     patch: (c) => ({
       valueTypeValid: () => true,
       valueLength: (v) => c.valueLength(typeof v === 'string' ? v : JSON.stringify(v)),
@@ -120,7 +115,7 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
   },
   'uri-body-mismatch-accepted': {
     description: 'PUT item does not compare the body key with the URL key',
-    violates: ['SM-SET-003'],
+    violates: ['SM-SET-003', 'IM-SET-002'],
     patch: () => ({ checksUriBodyMismatch: false }),
   },
 

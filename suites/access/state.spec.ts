@@ -1,38 +1,40 @@
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectCollection, expectFault, expectItem } from '../../lib/harness/expect.ts';
+import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
+import { answerOf, expectError, readState } from '../../lib/harness/fixtures.ts';
 
-conformance('SM-STATE-001', 'every write on a server in a vm_state that forbids writes is 409 conflictingRequest; reads succeed', async (ctx) => {
+conformance('SM-STATE-001', { title: 'every write on a server in a vm_state that forbids writes is 409 conflictingRequest; reads succeed', uses: ['fixtures'] }, async (ctx) => {
   const id = ctx.target.errorServerId;
   if (!id) return ctx.notApplicable('no server in a vm_state that forbids writes is configured (METACONFORM_ERROR_SERVER_ID)');
   const client = ctx.serverById(id);
-  const ops = ctx.profile.operations;
-  const stored = await ctx.step('read the server (reads succeed)', async () => expectCollection(await client.list(), ctx.profile.success.read));
+  const stored = await ctx.step('read the server (reads succeed)', async () => {
+    if (ctx.serves('list', client)) expectStatus(await client.list(), SUCCESS);
+    return readState(ctx, client);
+  });
   const [key, value] = Object.entries(stored)[0] ?? [];
-  if (key !== undefined && ops.show) await ctx.step('show one key', async () => expectItem(await client.show(key), ctx.profile.success.read));
+  if (key !== undefined && ctx.serves('show', client)) await ctx.step('show one key', async () => expectStatus(await client.show(key), SUCCESS));
   // every write repeats what is stored, so a non-conformant target that accepts it changes nothing
-  if (ops.replaceAll) await ctx.step('PUT all', async () => expectFault(await client.replaceAll(stored), 409));
-  if (ops.merge) await ctx.step('POST merge', async () => expectFault(await client.merge(stored), 409));
+  if (ctx.serves('replaceAll', client)) await ctx.step('PUT all', async () => void expectError(ctx, await answerOf(() => client.replaceAll(stored)), 409));
+  if (ctx.serves('merge', client)) await ctx.step('POST merge', async () => void expectError(ctx, await answerOf(() => client.merge(stored)), 409));
   if (key !== undefined && value !== undefined) {
-    if (ops.setItem) await ctx.step('PUT item', async () => expectFault(await client.setItem(key, value), 409));
-    if (ops.deleteItem) {
+    if (ctx.serves('setItem', client)) await ctx.step('PUT item', async () => void expectError(ctx, await answerOf(() => client.setItem(key, value)), 409));
+    if (ctx.serves('deleteItem', client)) {
       await ctx.step('DELETE item', async () => {
-        const ex = await client.deleteItem(key);
-        if (ctx.profile.success.delete.includes(ex.response.status)) await client.setItem(key, value); // put the deleted key back
-        expectFault(ex, 409);
+        const ex = await answerOf(() => client.deleteItem(key));
+        if (SUCCESS.includes(ex.response.status)) await client.setItem(key, value); // put the deleted key back
+        expectError(ctx, ex, 409);
       });
     }
   }
-}, { requires: ['list'], uses: ['fixtures'] });
+});
 
-conformance('SM-STATE-002', 'writes on a server that never launched are 409 conflictingRequest', async (ctx) => {
+conformance('SM-STATE-002', { title: 'writes on a server that never launched are 409 conflictingRequest', uses: ['fixtures'] }, async (ctx) => {
   const id = ctx.target.unlaunchedServerId;
   if (!id) return ctx.notApplicable('no never-launched server (launched_at unset) is available: METACONFORM_UNLAUNCHED_SERVER_ID is not set');
   const client = ctx.serverById(id);
-  const stored = expectCollection(await client.list(), ctx.profile.success.read);
-  const ops = ctx.profile.operations;
+  const stored = await readState(ctx, client);
   // every write repeats what is stored, so a non-conformant target that accepts it changes nothing
-  if (ops.replaceAll) await ctx.step('PUT all', async () => expectFault(await client.replaceAll(stored), 409));
-  if (ops.merge) await ctx.step('POST merge', async () => expectFault(await client.merge(stored), 409));
+  if (ctx.serves('replaceAll', client)) await ctx.step('PUT all', async () => void expectError(ctx, await answerOf(() => client.replaceAll(stored)), 409));
+  if (ctx.serves('merge', client)) await ctx.step('POST merge', async () => void expectError(ctx, await answerOf(() => client.merge(stored)), 409));
   const [key, value] = Object.entries(stored)[0] ?? [];
-  if (key !== undefined && value !== undefined && ops.setItem) await ctx.step('PUT item', async () => expectFault(await client.setItem(key, value), 409));
-}, { requires: ['list'], uses: ['fixtures'] });
+  if (key !== undefined && value !== undefined && ctx.serves('setItem', client)) await ctx.step('PUT item', async () => void expectError(ctx, await answerOf(() => client.setItem(key, value)), 409));
+});

@@ -1,29 +1,28 @@
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectCollection, expectFault, expectSameMap } from '../../lib/harness/expect.ts';
-import { imageClient, seedImage, type ImageOperation } from '../../lib/harness/image.ts';
+import { expectRefusedCases, writers } from '../../lib/harness/fixtures.ts';
+import { imageClient, seedImage } from '../../lib/harness/image.ts';
 import { keyRegExp } from '../../profiles/index.ts';
 
-/** Representative invalid requests (the full key/value matrix is checked on server metadata). */
-conformance('IM-VAL-001', 'a bad key, a too-long value or a non-string value answers 400 and changes nothing', async (ctx) => {
-  const image = imageClient(ctx, ['replaceAll', 'list']);
+/** Representative invalid requests (the full key/value matrix is checked on server metadata), through every served image write. */
+conformance('IM-VAL-001', { title: 'a bad key, a too-long value or a non-string value answers 400 and changes nothing', uses: ['image'] }, async (ctx) => {
+  const image = imageClient(ctx);
+  const ws = writers(ctx, image);
+  if (!ws.length) ctx.notApplicable('the target serves no image write the profile documents');
   const { keys, values } = ctx.profile;
-  const longKey = 'k'.repeat(keys.maxLength + 1);
-  const longValue = 'v'.repeat(values.maxLength + 1);
-  const cases: { what: string; op: ImageOperation; method: string; key?: string; json: unknown }[] = [
-    { what: `POST a key of ${longKey.length} characters`, op: 'merge', method: 'POST', json: { metadata: { [longKey]: 'v' } } },
-    ...(keyRegExp(ctx.profile).test('a/b') ? [] : [{ what: 'POST the key "a/b"', op: 'merge' as const, method: 'POST', json: { metadata: { 'a/b': 'v' } } }]),
-    { what: `POST a value of ${longValue.length} characters`, op: 'merge', method: 'POST', json: { metadata: { k: longValue } } },
-    { what: 'POST an integer value', op: 'merge', method: 'POST', json: { metadata: { k: 1 } } },
-    { what: 'PUT the collection with a null value', op: 'replaceAll', method: 'PUT', json: { metadata: { k: null } } },
-    { what: `PUT an item with a value of ${longValue.length} characters`, op: 'setItem', method: 'PUT', key: 'k', json: { meta: { k: longValue } } },
+  const cases: [string, string, unknown][] = [
+    [`a key of ${keys.maxLength + 1} characters`, 'k'.repeat(keys.maxLength + 1), 'v'],
+    ...(keyRegExp(ctx.profile).test('a@b') ? [] : [['the key "a@b"', 'a@b', 'v'] as [string, string, unknown]]),
+    [`a value of ${values.maxLength + 1} characters`, 'k', 'v'.repeat(values.maxLength + 1)],
+    ['an integer value', 'k', 1],
+    ['a null value', 'k', null],
   ];
-  const documented = cases.filter((c) => ctx.profile.imageOperations[c.op]);
   const seeded = { a: '1', b: '2' };
   await seedImage(ctx, seeded, image);
-  for (const c of documented) {
-    await ctx.step(c.what, async () => {
-      expectFault(await image.raw(c.method, c.key, { json: c.json }), 400);
-    });
-  }
-  expectSameMap(expectCollection(await image.list(), ctx.profile.success.read), seeded, 'image properties after the refused requests');
-}, { uses: ['image'] });
+  await expectRefusedCases(
+    ctx,
+    400,
+    seeded,
+    cases.map(([what, key, value]) => ({ step: `${what} is refused (${ws.filter((w) => w.carries(key)).map((w) => w.label).join(', ')})`, writes: ws.filter((w) => w.carries(key)).map((w) => () => w.send(key, value, seeded)) })),
+    image,
+  );
+});

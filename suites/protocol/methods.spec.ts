@@ -1,8 +1,8 @@
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectCollection, expectSameMap, expectStatus } from '../../lib/harness/expect.ts';
-import { seed } from '../../lib/harness/fixtures.ts';
+import { expectStatus } from '../../lib/harness/expect.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
 
-conformance('SM-METHOD-001', 'methods a metadata URL does not support answer the profile\'s unsupported-method status and change nothing', async (ctx) => {
+conformance('SM-METHOD-001', { title: 'methods a metadata URL does not support answer the profile\'s unsupported-method status and change nothing' }, async (ctx) => {
   const stored = { k: 'v', other: 'w' };
   await seed(ctx, stored);
   const requests: [string, string | undefined, unknown][] = [
@@ -17,5 +17,5 @@ conformance('SM-METHOD-001', 'methods a metadata URL does not support answer the
       expectStatus(ex, ctx.profile.unsupportedMethod);
     });
   }
-  expectSameMap(expectCollection(await ctx.server.list(), ctx.profile.success.read), stored, 'metadata after the unsupported requests');
-}, { requires: ['list', 'replaceAll'] });
+  await expectState(ctx, stored, 'metadata after the unsupported requests');
+});

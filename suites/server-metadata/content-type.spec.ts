@@ -1,45 +1,46 @@
-import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
-import { expectCollection, expectFault, expectItem, expectSameMap } from '../../lib/harness/expect.ts';
-import { currentMetadata, expectRefused, seed } from '../../lib/harness/fixtures.ts';
+import { expectAccepted, expectError, expectRefusedCases, expectState, seed, writersOrNotApplicable } from '../../lib/harness/fixtures.ts';
 
 const XML = { 'Content-Type': 'application/xml' };
 
-conformance('SM-BODY-001', 'application/xml is 415 badMediaType on every method; JSON as text/plain, with charset or untyped is processed', async (ctx) => {
-  const ops = ctx.profile.operations;
+conformance('SM-BODY-001', { title: 'application/xml is 415 badMediaType on every method; JSON as text/plain, with charset or untyped is processed' }, async (ctx) => {
+  const ws = writersOrNotApplicable(ctx);
   const before = { a: '1' };
   await seed(ctx, before);
   const json = (value: unknown) => JSON.stringify(value);
-  if (ops.merge) await expectRefused(ctx, await ctx.server.raw('POST', undefined, { body: json({ metadata: { b: '2' } }), headers: XML }), 415, before);
-  await expectRefused(ctx, await ctx.server.raw('PUT', undefined, { body: json({ metadata: { b: '2' } }), headers: XML }), 415, before);
-  if (ops.setItem) await expectRefused(ctx, await ctx.server.raw('PUT', 'b', { body: json({ meta: { b: '2' } }), headers: XML }), 415, before);
-  if (ops.list) expectFault(await ctx.server.raw('GET', undefined, { headers: XML }), 415);
-  if (ops.show) expectFault(await ctx.server.raw('GET', 'a', { headers: XML }), 415);
-  if (ops.deleteItem) await expectRefused(ctx, await ctx.server.raw('DELETE', 'a', { headers: XML }), 415, before);
+  await expectRefusedCases(ctx, 415, before, [
+    {
+      step: 'writes with Content-Type: application/xml',
+      writes: [
+        ...ws.map((w) => () => (w.op === 'setItem' ? ctx.server.raw('PUT', 'b', { body: json({ meta: { b: '2' } }), headers: XML }) : ctx.server.raw(w.op === 'merge' ? 'POST' : 'PUT', undefined, { body: json({ metadata: { ...before, b: '2' } }), headers: XML }))),
+        ...(ctx.serves('deleteItem') ? [() => ctx.server.raw('DELETE', 'a', { headers: XML })] : []),
+      ],
+    },
+  ]);
+  if (ctx.serves('list')) await ctx.step('GET collection with Content-Type: application/xml', async () => void expectError(ctx, await ctx.server.raw('GET', undefined, { headers: XML }), 415));
+  if (ctx.serves('show')) await ctx.step('GET item with Content-Type: application/xml', async () => void expectError(ctx, await ctx.server.raw('GET', 'a', { headers: XML }), 415));
   await acceptedTypes(ctx);
-}, { requires: ['list', 'replaceAll'] });
+});
 
-/** A JSON body with Content-Type text/plain, with a charset parameter or without Content-Type is processed normally. */
+/** A JSON body with Content-Type text/plain, with a charset parameter or without Content-Type is processed normally, through each served write. */
 async function acceptedTypes(ctx: ConformanceContext): Promise<void> {
-  const ops = ctx.profile.operations;
-  await seed(ctx, { a: '1' });
   const expected: Record<string, string> = { a: '1' };
-  if (ops.merge) {
-    await ctx.step('POST with Content-Type: text/plain', async () => {
-      expectCollection(await ctx.server.raw('POST', undefined, { body: JSON.stringify({ metadata: { plain: 'text' } }), headers: { 'Content-Type': 'text/plain' } }), ctx.profile.success.write);
-      expected['plain'] = 'text';
-    });
+  await seed(ctx, expected);
+  const types: [string, Record<string, string>][] = [['text/plain', { 'Content-Type': 'text/plain' }], ['no Content-Type', {}], ['application/json; charset=UTF-8', { 'Content-Type': 'application/json; charset=UTF-8' }]];
+  for (const w of writersOrNotApplicable(ctx)) {
+    for (const [i, [name, headers]] of types.entries()) {
+      const key = `${w.op.toLowerCase()}${i}`;
+      const value = `JSON sent as ${name}`;
+      const next = { ...expected, [key]: value };
+      await ctx.step(`${w.label} with ${name}`, async () => {
+        const ex =
+          w.op === 'setItem'
+            ? await ctx.server.raw('PUT', key, { body: JSON.stringify({ meta: { [key]: value } }), headers })
+            : await ctx.server.raw(w.op === 'merge' ? 'POST' : 'PUT', undefined, { body: JSON.stringify({ metadata: next }), headers });
+        expectAccepted(ctx, ex, `${w.label} with ${name}`);
+      });
+      expected[key] = value;
+    }
   }
-  if (ops.setItem) {
-    await ctx.step('PUT item without Content-Type', async () => {
-      expect(expectItem(await ctx.server.raw('PUT', 'none', { body: JSON.stringify({ meta: { none: 'no type' } }) }), ctx.profile.success.write)).toEqual(['none', 'no type']);
-      expected['none'] = 'no type';
-    });
-  }
-  expectSameMap(await currentMetadata(ctx), expected, 'metadata after writes with text/plain and without Content-Type');
-  await ctx.step('PUT collection with Content-Type: application/json; charset=UTF-8', async () => {
-    const body = JSON.stringify({ metadata: { charset: 'utf-8' } });
-    expectCollection(await ctx.server.raw('PUT', undefined, { body, headers: { 'Content-Type': 'application/json; charset=UTF-8' } }), ctx.profile.success.write);
-  });
-  expectSameMap(await currentMetadata(ctx), { charset: 'utf-8' }, 'metadata after PUT with a charset parameter');
+  await expectState(ctx, expected, 'metadata after writes with text/plain, a charset parameter and without Content-Type');
 }

@@ -1,82 +1,97 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectCollection, expectEmptyBody, expectItem, expectSameMap, expectStatus } from '../../lib/harness/expect.ts';
-import { currentMetadata, expectAllRefused, expectRefusedCases, seed, type RefusedCase } from '../../lib/harness/fixtures.ts';
+import { expectSchema, expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
+import { expectAccepted, expectRefusedCases, expectState, seed, writersOrNotApplicable, type RefusedCase } from '../../lib/harness/fixtures.ts';
+import type { Exchange } from '../../lib/http/exchange.ts';
 
-conformance('SM-ENV-001', 'collections use the "metadata" envelope and items the "meta" envelope, both ways', async (ctx) => {
-  const ops = ctx.profile.operations;
-  await seed(ctx, { a: '1' });
-  if (ops.list) expectSameMap(expectCollection(await ctx.server.list(), ctx.profile.success.read), { a: '1' }, 'GET collection → {"metadata": …}');
-  if (ops.show) expect(expectItem(await ctx.server.show('a'), ctx.profile.success.read), 'GET item → {"meta": …}').toEqual(['a', '1']);
-  expectSameMap(expectCollection(await ctx.server.replaceAll({ b: '2' }), ctx.profile.success.write), { b: '2' }, 'PUT {"metadata": …} → {"metadata": …}');
-  if (ops.merge) expectSameMap(expectCollection(await ctx.server.merge({ c: '3' }), ctx.profile.success.write), { b: '2', c: '3' }, 'POST {"metadata": …} → {"metadata": …}');
-  if (ops.setItem) expect(expectItem(await ctx.server.setItem('d', '4'), ctx.profile.success.write), 'PUT item {"meta": …} → {"meta": …}').toEqual(['d', '4']);
-  if (ops.deleteItem) {
-    const deleted = await ctx.server.deleteItem('b');
-    expectStatus(deleted, ctx.profile.success.delete);
-    expectEmptyBody(deleted);
+/** The envelope an answer uses: its one top-level member's name. */
+function envelopeOf(ex: Exchange): string[] {
+  return Object.keys(expectSchema(ex, ex.request.url.endsWith('/metadata') ? 'metadata-collection' : 'metadata-item') as object);
+}
+
+conformance('SM-ENV-001', { title: 'collections use the "metadata" envelope and items the "meta" envelope, both ways' }, async (ctx) => {
+  await seed(ctx, { a: '1', d: 'x' });
+  const envelope = async (what: string, send: () => Promise<Exchange>, expected: string) => {
+    await ctx.step(what, async () => {
+      const ex = await send();
+      expectStatus(ex, SUCCESS);
+      expect(envelopeOf(ex), `${what}: the answer's envelope`).toEqual([expected]);
+    });
+  };
+  if (ctx.serves('list')) await envelope('GET collection → {"metadata": …}', () => ctx.server.list(), 'metadata');
+  if (ctx.serves('show')) await envelope('GET item → {"meta": …}', () => ctx.server.show('a'), 'meta');
+  if (ctx.serves('replaceAll')) await envelope('PUT {"metadata": …} → {"metadata": …}', () => ctx.server.replaceAll({ a: '1', d: 'x' }), 'metadata');
+  if (ctx.serves('merge')) await envelope('POST {"metadata": …} → {"metadata": …}', () => ctx.server.merge({ a: '1', d: 'x', c: '3' }), 'metadata');
+  if (ctx.serves('setItem')) await envelope('PUT item {"meta": …} → {"meta": …}', () => ctx.server.setItem('e', '4'), 'meta');
+  if (ctx.serves('deleteItem')) {
+    await ctx.step('DELETE item answers no body', async () => {
+      const ex = await ctx.server.deleteItem('d');
+      expectStatus(ex, SUCCESS);
+      expect(ex.response.text, 'DELETE body').toBe('');
+    });
   }
-}, { requires: ['replaceAll'] });
+});
 
 const NOT_OBJECTS: readonly unknown[] = [null, [], ['x'], 'x', 1];
 
-conformance('SM-BODY-005', 'a wrong, missing or non-object envelope is 400 and changes nothing', async (ctx) => {
-  const ops = ctx.profile.operations;
+conformance('SM-BODY-005', { title: 'a wrong, missing or non-object envelope is 400 and changes nothing' }, async (ctx) => {
+  const ws = writersOrNotApplicable(ctx);
   const before = { a: '1' };
   await seed(ctx, before);
-  const collectionBodies: unknown[] = [{ meta: { k: 'v' } }, {}, ...NOT_OBJECTS.map((inner) => ({ metadata: inner }))];
-  const itemBodies: unknown[] = [{ metadata: { k: 'v' } }, {}, ...NOT_OBJECTS.map((inner) => ({ meta: inner }))];
-  const cases: RefusedCase[] = collectionBodies.map((body) => ({
-    step: `collection body ${JSON.stringify(body)}`,
-    writes: [
-      ...(ops.replaceAll ? [() => ctx.server.raw('PUT', undefined, { json: body })] : []),
-      ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { json: body })] : []),
-    ],
-  }));
-  if (ops.setItem) cases.push(...itemBodies.map((body) => ({ step: `item body ${JSON.stringify(body)}`, writes: [() => ctx.server.raw('PUT', 'k', { json: body })] })));
+  const bodies = {
+    collection: [{ meta: { k: 'v' } }, {}, ...NOT_OBJECTS.map((inner) => ({ metadata: inner }))],
+    item: [{ metadata: { k: 'v' } }, {}, ...NOT_OBJECTS.map((inner) => ({ meta: inner }))],
+  };
+  const cases = ws.map((w): RefusedCase => {
+    const [method, key] = w.op === 'merge' ? ['POST', undefined] : w.op === 'replaceAll' ? ['PUT', undefined] : ['PUT', 'k'];
+    return { step: `${w.label} with a wrong envelope`, writes: bodies[key === undefined ? 'collection' : 'item'].map((body) => () => ctx.server.raw(method, key, { json: body })) };
+  });
   await expectRefusedCases(ctx, 400, before, cases);
-}, { requires: ['list', 'replaceAll'] });
+});
 
-conformance('SM-BODY-006', 'an extra top-level member is 400 on /v2.1 and ignored on /v2', async (ctx) => {
-  const ops = ctx.profile.operations;
+conformance('SM-BODY-006', { title: 'an extra top-level member is 400 on /v2.1 and ignored on /v2' }, async (ctx) => {
+  const ws = writersOrNotApplicable(ctx);
   const before = { a: '1' };
   await seed(ctx, before);
+  const serves = (op: string) => ws.some((w) => w.op === op);
   if (ctx.api === 'v2.1') {
-    await expectAllRefused(ctx, 400, before, [
-      ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, extra: 1 } })] : []),
-      ...(ops.merge ? [() => ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, meta: { c: '3' } } })] : []),
-      () => ctx.server.raw('PUT', undefined, { json: { metadata: { b: '2' }, extra: 'x' } }),
-      ...(ops.setItem ? [() => ctx.server.raw('PUT', 'b', { json: { meta: { b: '2' }, extra: { c: '3' } } })] : []),
+    await expectRefusedCases(ctx, 400, before, [
+      {
+        step: 'bodies with an extra top-level member are refused',
+        writes: [
+          ...(serves('merge') ? [() => ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, extra: 1 } }), () => ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, meta: { c: '3' } } })] : []),
+          ...(serves('replaceAll') ? [() => ctx.server.raw('PUT', undefined, { json: { metadata: { b: '2' }, extra: 'x' } })] : []),
+          ...(serves('setItem') ? [() => ctx.server.raw('PUT', 'b', { json: { meta: { b: '2' }, extra: { c: '3' } } })] : []),
+        ],
+      },
     ]);
     return;
   }
-  const expected: Record<string, string> = { ...before };
-  if (ops.merge) {
-    await ctx.step('POST with an extra member', async () => {
-      expectCollection(await ctx.server.raw('POST', undefined, { json: { metadata: { b: '2' }, extra: 1, meta: { c: '3' } } }), ctx.profile.success.write);
-      expected['b'] = '2';
-      expectSameMap(await currentMetadata(ctx), expected, 'metadata after POST: the request map is merged, the extra members are not stored');
-    });
+  let expected: Record<string, string> = { ...before };
+  if (serves('merge')) {
+    await ctx.step('POST with extra members', async () => expectAccepted(ctx, await ctx.server.raw('POST', undefined, { json: { metadata: { ...expected, b: '2' }, extra: 1, meta: { c: '3' } } }), 'POST with extra members'));
+    expected = { ...expected, b: '2' };
+    await expectState(ctx, expected, 'metadata after POST: the request map is merged, the extra members are not stored');
   }
-  if (ops.setItem) {
-    await ctx.step('PUT item with an extra member', async () => {
-      expect(expectItem(await ctx.server.raw('PUT', 'd', { json: { meta: { d: '4' }, extra: { e: '5' } } }), ctx.profile.success.write)).toEqual(['d', '4']);
-      expected['d'] = '4';
-      expectSameMap(await currentMetadata(ctx), expected, 'metadata after PUT item: the item is set, the extra member is not stored');
-    });
+  if (serves('setItem')) {
+    await ctx.step('PUT item with an extra member', async () => expectAccepted(ctx, await ctx.server.raw('PUT', 'd', { json: { meta: { d: '4' }, extra: { e: '5' } } }), 'PUT item with an extra member'));
+    expected = { ...expected, d: '4' };
+    await expectState(ctx, expected, 'metadata after PUT item: the item is set, the extra member is not stored');
   }
-  await ctx.step('PUT collection with an extra member', async () => {
-    expectSameMap(expectCollection(await ctx.server.raw('PUT', undefined, { json: { metadata: { f: '6' }, extra: 'x', meta: { g: '7' } } }), ctx.profile.success.write), { f: '6' }, 'PUT response');
-    expectSameMap(await currentMetadata(ctx), { f: '6' }, 'metadata after PUT: the request map only');
-  });
-}, { requires: ['list', 'replaceAll'] });
+  if (serves('replaceAll')) {
+    await ctx.step('PUT collection with extra members', async () => expectAccepted(ctx, await ctx.server.raw('PUT', undefined, { json: { metadata: { ...expected, f: '6' }, extra: 'x', meta: { g: '7' } } }), 'PUT with extra members'));
+    await expectState(ctx, { ...expected, f: '6' }, 'metadata after PUT: the request map only');
+  }
+});
 
-conformance('SM-SET-004', 'PUT item with zero or two items in "meta" is 400 and changes nothing', async (ctx) => {
+conformance('SM-SET-004', { title: 'PUT item with zero or two items in "meta" is 400 and changes nothing', requires: ['setItem'] }, async (ctx) => {
   const before = { a: '1' };
   await seed(ctx, before);
-  await expectAllRefused(ctx, 400, before, [
-    () => ctx.server.raw('PUT', 'k', { json: { meta: {} } }),
-    () => ctx.server.raw('PUT', 'k', { json: { meta: { k: 'v', l: 'w' } } }),
-    () => ctx.server.raw('PUT', 'a', { json: { meta: { a: 'x', b: 'y' } } }),
-  ]);
-}, { requires: ['setItem', 'list', 'replaceAll'] });
+  await expectRefusedCases(ctx, 400, before, [{
+    writes: [
+      () => ctx.server.raw('PUT', 'k', { json: { meta: {} } }),
+      () => ctx.server.raw('PUT', 'k', { json: { meta: { k: 'v', l: 'w' } } }),
+      () => ctx.server.raw('PUT', 'a', { json: { meta: { a: 'x', b: 'y' } } }),
+    ],
+  }]);
+});

@@ -1,35 +1,39 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectFault } from '../../lib/harness/expect.ts';
-import { otherProjectId, seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError, otherProjectId, seed, unknownId } from '../../lib/harness/fixtures.ts';
+import type { Exchange } from '../../lib/http/exchange.ts';
 
-conformance('SM-URL-004', 'every operation on an unknown server is 404 itemNotFound', async (ctx) => {
+conformance('SM-URL-004', { title: 'every operation on an unknown server is 404 itemNotFound', uses: [] }, async (ctx) => {
   const nowhere = ctx.serverById(unknownId());
-  const ops = ctx.profile.operations;
-  if (ops.list) expectFault(await nowhere.list(), 404);
-  if (ops.show) expectFault(await nowhere.show('k'), 404);
-  if (ops.replaceAll) expectFault(await nowhere.replaceAll({ k: 'v' }), 404);
-  if (ops.merge) expectFault(await nowhere.merge({ k: 'v' }), 404);
-  if (ops.setItem) expectFault(await nowhere.setItem('k', 'v'), 404);
-  if (ops.deleteItem) expectFault(await nowhere.deleteItem('k'), 404);
-}, { uses: [] });
+  const calls: [string, boolean, () => Promise<Exchange>][] = [
+    ['GET list', ctx.serves('list'), () => nowhere.list()],
+    ['GET item', ctx.serves('show'), () => nowhere.show('k')],
+    ['PUT all', ctx.serves('replaceAll'), () => nowhere.replaceAll({ k: 'v' })],
+    ['POST merge', ctx.serves('merge'), () => nowhere.merge({ k: 'v' })],
+    ['PUT item', ctx.serves('setItem'), () => nowhere.setItem('k', 'v')],
+    ['DELETE item', ctx.serves('deleteItem'), () => nowhere.deleteItem('k')],
+  ];
+  for (const [what, served, send] of calls.filter(([, served]) => served)) {
+    await ctx.step(`${what} on an unknown server`, async () => void expectError(ctx, await answerOf(send), 404));
+  }
+});
 
-conformance('SM-URL-002', 'a URL project_id other than the token\'s is 400 "Malformed request URL"', async (ctx) => {
+conformance('SM-URL-002', { title: 'a URL project_id other than the token\'s is 400 "Malformed request URL"' }, async (ctx) => {
   await seed(ctx, { k: 'v' });
   const base = ctx.server.base.replace(/\/[^/]+$/, `/${otherProjectId(ctx.target.projectId)}`);
   const elsewhere = ctx.server.with({ base });
-  const ops = ctx.profile.operations;
-  const answers = [
-    ops.list && (await elsewhere.list()),
-    ops.show && (await elsewhere.show('k')),
-    ops.replaceAll && (await elsewhere.replaceAll({ k: 'v' })),
-    ops.merge && (await elsewhere.merge({ k: 'v' })),
-    ops.setItem && (await elsewhere.setItem('k', 'v')),
-    ops.deleteItem && (await elsewhere.deleteItem('k')),
+  const calls: [string, boolean, () => Promise<Exchange>][] = [
+    ['GET list', ctx.serves('list'), () => elsewhere.list()],
+    ['GET item', ctx.serves('show'), () => elsewhere.show('k')],
+    ['PUT all', ctx.serves('replaceAll'), () => elsewhere.replaceAll({ k: 'v' })],
+    ['POST merge', ctx.serves('merge'), () => elsewhere.merge({ k: 'v' })],
+    ['PUT item', ctx.serves('setItem'), () => elsewhere.setItem('k', 'v')],
+    ['DELETE item', ctx.serves('deleteItem'), () => elsewhere.deleteItem('k')],
   ];
-  for (const ex of answers) {
-    if (!ex) continue;
-    const { message } = expectFault(ex, 400);
-    expect(message).toContain('Malformed request URL');
+  for (const [what, , send] of calls.filter(([, served]) => served)) {
+    await ctx.step(`${what} with another project in the URL`, async () => {
+      const { message } = expectError(ctx, await answerOf(send), 400);
+      expect(message, 'fault message').toContain('Malformed request URL');
+    });
   }
 });
