@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createVitest } from 'vitest/node';
 import BehaviourReporter, { type RunRecord } from '../reporters/behaviour-reporter.ts';
-import { closeConnections } from '../lib/http/client.ts';
+import { closeConnections, connectionFacts } from '../lib/http/connections.ts';
 import { SUITE_FILES_ENV, TESTS_AT_ONCE_ENV } from '../lib/harness/suites.ts';
 import { TARGET_ENV, type Target } from '../lib/harness/target.ts';
 import { suiteFiles } from './suite-files.ts';
@@ -35,7 +35,9 @@ export function testsAtOnce(targets: readonly Target[]): number {
 
 /** Runs the conformance suites once, in this process's vitest, against one or more targets. */
 export async function executeSuites(targets: Target[], opts: ExecuteOptions): Promise<RunRecord> {
-  // the runner's probes and snapshot leave a kept-alive connection; the tests send from the worker
+  // what the runner's probes learned about each target's connections, then its kept-alive connections closed:
+  // the tests send from the worker
+  for (const t of targets) t.connections = connectionFacts(t.root);
   await closeConnections();
   process.env[TARGET_ENV] = JSON.stringify(targets);
   process.env[TESTS_AT_ONCE_ENV] = String(testsAtOnce(targets));

@@ -197,10 +197,10 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'mutants': {
         loadDotenv({ quiet: true });
-        const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR' });
+        const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR', '--only': 'only' });
         const config = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
         const { runMutantsCommand } = await import('./matrix.ts');
-        return await runMutantsCommand(config);
+        return await runMutantsCommand(config, overrides.only?.split(',').map((n) => n.trim()).filter(Boolean));
       }
       case 'report': {
         loadDotenv({ quiet: true });

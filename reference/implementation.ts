@@ -33,7 +33,7 @@ export interface Implementation {
   /** Whether a write is stored (a mutant may only echo it). */
   persists: boolean;
   /** Finds the stored key a URL key addresses. */
-  lookup(current: Metadata, key: string): string | undefined;
+  lookup(current: Metadata, key: string, op?: 'show' | 'deleteItem'): string | undefined;
   /** Response bodies. */
   collectionBody(map: Metadata): unknown;
   replaceBody(requested: Metadata, stored: Metadata): unknown;
@@ -148,6 +148,12 @@ export interface Implementation {
   imageDeleteChecksKey: boolean;
   /** Most properties an image may hold, given the `metadata_items` quota (maxImageMeta). */
   imagePropertyLimit(quota: number): number;
+
+  // --- operations served (targets that implement part of the API) ---
+  /** Whether an operation on a resource's metadata is routed at all; one that is not is a route miss (webob 404). */
+  routes(op: Operation, resource: 'servers' | 'images'): boolean;
+  /** Whether the lock and unlock server actions are served (otherwise 400, an unsupported action). */
+  servesLock: boolean;
 }
 
 /** Content types Nova accepts on a request, any method (nova/api/openstack/wsgi.py:Request.get_content_type); compared case-sensitively. */
@@ -241,5 +247,9 @@ export function correctImplementation(profile: Profile): Implementation {
     imageChecksExistence: true,
     imageDeleteChecksKey: true,
     imagePropertyLimit: (quota) => quota,
+
+    // --- operations served ---
+    routes: () => true,
+    servesLock: true,
   };
 }

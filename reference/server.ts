@@ -280,7 +280,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     if (sub !== 'metadata') return undefined;
     const ops: Record<string, Operation> = key === undefined ? { GET: 'list', PUT: 'replaceAll', POST: 'merge' } : { GET: 'show', PUT: 'setItem', DELETE: 'deleteItem' };
     const op = ops[method];
-    if (!op) return undefined;
+    if (!op || !impl.routes(op, collection === 'servers' ? 'servers' : 'images')) return undefined;
     return collection === 'servers' ? { kind: 'server-meta', op, serverId: id, key } : { kind: 'image-meta', op, imageId: id, key };
   }
 
@@ -362,6 +362,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
   function serverAction(ctx: Ctx, serverId: string, body: unknown): void {
     const server = findServer(serverId);
     const action = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body)[0] : undefined;
+    if ((action === 'lock' || action === 'unlock') && !impl.servesLock) throw new Fault(400, `Unsupported server action '${action}' in this implementation`);
     if (action === 'lock') server.locked = true;
     else if (action === 'unlock') server.locked = false;
     else throw new Fault(400, `Unsupported server action '${action ?? ''}' in the reference implementation`);
@@ -419,7 +420,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
         return send(ctx, status, impl.collectionBody(impl.listView(current, ctx.query)));
       case 'show': {
         checkReadable(server);
-        const found = impl.lookup(current, key!);
+        const found = impl.lookup(current, key!, 'show');
         if (found === undefined) throw new Fault(impl.absentKeyStatus('show'), 'Metadata item was not found');
         return send(ctx, status, impl.itemBody(found, current[found]!));
       }
@@ -445,7 +446,7 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
       }
       case 'deleteItem': {
         if (impl.lockCheckedBeforeKeyLookup) checkWritable(server, op);
-        const found = impl.lookup(current, key!);
+        const found = impl.lookup(current, key!, 'deleteItem');
         if (found === undefined) throw new Fault(impl.absentKeyStatus('deleteItem'), 'Metadata item was not found');
         checkWritable(server, op);
         commit(impl.deleteItem(current, found));

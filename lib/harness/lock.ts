@@ -42,7 +42,7 @@ export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Pro
   const held = () => marker && updateMarker(marker, (locks) => [...locks.filter((l) => l.serverId !== serverId), { serverId, url }]);
   let lock: Exchange;
   try {
-    lock = await ctx.arrange('lock the server', () => ctx.http.send('POST', url, { json: { lock: null } }));
+    lock = await ctx.arrange('lock the server', () => ctx.http.send('POST', url, { json: { lock: null }, replayable: true }));
   } catch (e) {
     held();
     // the lock may have been applied before the failure
@@ -71,7 +71,7 @@ async function unlock(ctx: ConformanceContext, url: string, serverId: string): P
   let problem: string | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const ex = await ctx.step(`unlock server ${serverId}`, () => ctx.http.send('POST', url, { json: { unlock: null } }));
+      const ex = await ctx.step(`unlock server ${serverId}`, () => ctx.http.send('POST', url, { json: { unlock: null }, replayable: true }));
       if (succeeded(ex)) return undefined;
       problem = `unlock answered ${describeExchange(ex)}`;
     } catch (e) {

@@ -58,7 +58,7 @@ export async function probeOperations(client: MetadataClient): Promise<ServedOpe
     const value = stored[present]!;
     const noOps: [Operation, () => Promise<Exchange>][] = [
       ['replaceAll', () => client.replaceAll(stored, { allow5xx: true })],
-      ['merge', () => client.merge({ [present]: value }, { allow5xx: true })],
+      ['merge', () => client.merge({ [present]: value }, { allow5xx: true, replayable: true })],
       ['setItem', () => client.setItem(present, value, { allow5xx: true })],
     ];
     for (const [op, send] of noOps.filter(([op]) => result[op]?.served)) {

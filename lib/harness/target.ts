@@ -1,6 +1,7 @@
 import { registerRenewalSecrets, type Renewal } from '../auth/session.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import type { Served } from './served.ts';
+import { adoptConnectionFacts } from '../http/connections.ts';
 import { registerSecret } from '../http/redact.ts';
 
 /** Environment variable through which the runner hands the resolved target to the test workers. */
@@ -48,6 +49,8 @@ export interface Target {
   lockMarker?: string;
   /** The metadata operations the target serves, probed by the runner before the tests (absent: assume every documented one). */
   served?: Served;
+  /** What the runner learned about the target's connections (lib/http/connections.ts), so that the tests start from it. */
+  connections?: { closesAfterEachResponse: boolean; serverCloses: number };
   /** Record Allure labels, steps and transcripts (off for quiet matrix runs). Default true. */
   record?: boolean;
 }
@@ -63,6 +66,7 @@ export function currentTargets(): Target[] {
   }
   cached = JSON.parse(raw) as Target[];
   for (const t of cached) {
+    adoptConnectionFacts(t.root, t.connections);
     registerSecret(t.token);
     registerRenewalSecrets(t.renewal);
     registerSecret(t.readerToken);

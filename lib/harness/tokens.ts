@@ -37,7 +37,8 @@ const limiters = new Map<string, Limiter>();
 /** The one in-flight bound each target shares across the tests of this worker. */
 export function limiterFor(target: Target): Limiter {
   let limiter = limiters.get(target.id);
-  if (!limiter) limiters.set(target.id, (limiter = new Limiter(target.concurrency ?? 4)));
+  // a real target's bound adapts to what it serves well; the embedded reference's lanes each own a server
+  if (!limiter) limiters.set(target.id, (limiter = new Limiter(target.concurrency ?? 4, target.kind === 'endpoint')));
   return limiter;
 }
 

@@ -1,8 +1,9 @@
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { errors as undiciErrors, request } from 'undici';
 import { VARS } from '../config/variables.ts';
 import { InfrastructureError } from '../errors.ts';
 import { AUTH_TOKEN_HEADER } from '../protocol.ts';
 import { describeExchange, header, type Exchange } from './exchange.ts';
+import { dispatcherFor, noteAnswered, replayable } from './connections.ts';
 import { retryAfterSeconds, type Limiter } from './limit.ts';
 import { redactText } from './redact.ts';
 
@@ -35,24 +36,20 @@ export interface SendOptions {
   anonymous?: boolean;
   /** Accept a 5xx as an answer instead of an infrastructure error. */
   allow5xx?: boolean;
+  /** The request may be sent again after a reset before its answer although its method is POST or DELETE (it changes nothing twice, e.g. writing back what is stored). */
+  replayable?: boolean;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
-let agent: Agent | undefined;
+/** How often a replayable request reset before its answer is sent again (each time on another connection). */
+const REPLAYS = 2;
 
-function dispatcher(): Agent {
-  return (agent ??= new Agent({ keepAliveTimeout: 10_000, connections: 16 }));
-}
 
-/**
- * Closes this thread's kept-alive connections. The runner calls it before the tests start: a target whose
- * worker processes each serve one kept-alive connection at a time (uwsgi's http11-socket) would otherwise
- * stay busy with the runner's idle connection while a test's request waits for a free worker.
- */
-export async function closeConnections(): Promise<void> {
-  const closing = agent;
-  agent = undefined;
-  await closing?.close();
+/** A connection closed or reset under a request before any answer: the request may not have reached the application. */
+function resetBeforeAnswer(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED';
 }
 
 /** The reason networkReason gives for a request that ran out of time. */
@@ -141,15 +138,29 @@ export class HttpClient {
     let responseHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const res = await request(url, {
-        method: method as 'GET',
-        headers,
-        body,
-        dispatcher: dispatcher(),
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
-        signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
-      });
+      const send = () =>
+        request(url, {
+          method: method as 'GET',
+          headers,
+          body,
+          dispatcher: dispatcherFor(url, method),
+          headersTimeout: this.options.timeoutMs,
+          bodyTimeout: this.options.timeoutMs,
+          signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
+        });
+      let res: Awaited<ReturnType<typeof request>>;
+      for (let replay = 0; ; replay++) {
+        try {
+          res = await send();
+          break;
+        } catch (err) {
+          if (!resetBeforeAnswer(err)) throw err;
+          this.options.limiter?.observe('reset');
+          // a reset before any answer: sent again on another connection where that cannot apply a write twice
+          if (replay >= REPLAYS || !(replayable(method) || opts.replayable)) throw err;
+        }
+      }
+      noteAnswered(url);
       status = res.statusCode;
       responseHeaders = res.headers;
       const chunks: Buffer[] = [];
@@ -173,6 +184,7 @@ export class HttpClient {
       response: { status, headers: responseHeaders, text },
       durationMs: Number((performance.now() - started).toFixed(2)),
     };
+    this.options.limiter?.observe(status === 429 || status === 503 ? 'throttled' : 'answered', ex.durationMs);
     this.options.onExchange?.(ex);
     if (status >= 500 && !opts.allow5xx) {
       throw new ServerErrorAnswer(`server error, no verdict: ${describeExchange(ex)}`, ex);

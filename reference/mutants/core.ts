@@ -30,7 +30,7 @@ export const coreMutants: Readonly<Record<string, Mutant>> = {
   'delete-absent-204': {
     description: 'DELETE of an absent key answers 204 instead of 404',
     violates: ['SM-DEL-003', 'SM-DEL-004'],
-    patch: (c) => ({ lookup: (current, k) => c.lookup(current, k) ?? k }),
+    patch: (c) => ({ lookup: (current, k, op) => c.lookup(current, k, op) ?? (op === 'deleteItem' ? k : undefined) }),
   },
   'project-mismatch-ignored': {
     description: 'a URL project_id other than the token\'s project is not checked',
@@ -51,6 +51,16 @@ export const coreMutants: Readonly<Record<string, Mutant>> = {
         if (api !== 'v2' || !b?.metadata) return body;
         const [first, ...rest] = Object.keys(b.metadata).sort();
         return first === undefined ? body : { metadata: Object.fromEntries(rest.map((k) => [k, b.metadata![k]!])) };
+      },
+    }),
+  },
+  'fault-code-string': {
+    description: 'errors carry their code as a string ({"itemNotFound": {"code": "404", …}})',
+    violates: ['SM-ERR-001', 'SM-ERR-003'],
+    patch: (c) => ({
+      faultBody: (status, message) => {
+        const body = c.faultBody(status, message) as Record<string, { code: unknown }>;
+        return Object.fromEntries(Object.entries(body).map(([name, fault]) => [name, { ...fault, code: String(fault.code) }]));
       },
     }),
   },

@@ -122,7 +122,7 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
   // --- envelopes and bodies ---
   'item-put-wants-metadata': {
     description: 'PUT item reads the "metadata" envelope instead of "meta"',
-    violates: ['SM-ENV-001', 'SM-BODY-005'],
+    violates: ['SM-SET-001', 'SM-SET-002', 'SM-SET-003', 'SM-SET-004', 'SM-SET-005', 'SM-URL-005', 'IM-SET-001', 'IM-SET-002'],
     patch: (c) => ({ acceptedEnvelopes: () => c.acceptedEnvelopes('collection') }),
   },
   'collection-accepts-meta': {
@@ -191,6 +191,33 @@ export const requestsMutants: Readonly<Record<string, Mutant>> = {
     description: 'a JSON body sent as text/plain is refused with 415 (only JSON media types or none are accepted)',
     violates: ['SM-BODY-001'],
     patch: (c) => ({ acceptsContentType: (type, method) => type !== 'text/plain' && c.acceptsContentType(type, method) }),
+  },
+
+  // --- operations the target serves ---
+  'no-merge': {
+    description: 'POST {S} is not routed: a route miss (webob 404); every other operation is served',
+    violates: ['SM-MERGE-001', 'SM-MERGE-002', 'SM-MERGE-003', 'SM-MERGE-004'],
+    patch: (c) => ({ routes: (op, resource) => !(op === 'merge' && resource === 'servers') && c.routes(op, resource) }),
+  },
+  'no-show': {
+    description: 'GET {S}/{key} is not routed: a route miss (webob 404); every other operation is served',
+    violates: ['SM-SHOW-001', 'SM-SHOW-002', 'SM-SHOW-003', 'SM-URL-005'],
+    patch: (c) => ({ routes: (op, resource) => !(op === 'show' && resource === 'servers') && c.routes(op, resource) }),
+  },
+  'no-delete-item': {
+    description: 'DELETE {S}/{key} is not routed: a route miss (webob 404); every other operation is served',
+    violates: ['SM-DEL-001', 'SM-DEL-002', 'SM-DEL-003', 'SM-DEL-004'],
+    patch: (c) => ({ routes: (op, resource) => !(op === 'deleteItem' && resource === 'servers') && c.routes(op, resource) }),
+  },
+  'list-extra-member': {
+    description: 'GET {S} answers an extra top-level member beside "metadata" ({"metadata": …, "links": []})',
+    violates: ['SM-LIST-001', 'SM-LIST-002'],
+    patch: () => ({ collectionBody: (map) => ({ metadata: map, links: [] }) }),
+  },
+  'list-envelope-meta': {
+    description: 'GET {S} answers {"meta": …} instead of {"metadata": …}',
+    violates: ['SM-LIST-001', 'SM-LIST-002', 'SM-ENV-001'],
+    patch: () => ({ collectionBody: (map) => ({ meta: map }) }),
   },
 
   // --- list ---
