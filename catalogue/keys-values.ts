@@ -60,13 +60,13 @@ export const keysValues: readonly Behaviour[] = [
   },
   {
     id: 'SM-VAL-002',
-    rule: 'Value length MUST be counted in Unicode code points between the profile limits (Nova: 0-255): 255 × "é" and 255 × "😀" accepted, 256 rejected with 400, "" accepted when the minimum is 0.',
+    rule: 'Value length MUST be counted in Unicode code points between the profile limits (Nova: 0-255), judged with characters of the Basic Multilingual Plane: 255 × "v", "é" or "€" accepted, 256 rejected with 400, "" accepted when the minimum is 0.',
     source: ['nova/api/validation/parameter_types.py:metadata (maxLength 255)', '../shared/spec/nova-ground-truth.md C1-C6'],
     epic: SM, feature: 'values', level: 'required', tags: ['negative', 'values', 'limits'],
   },
   {
     id: 'SM-VAL-003',
-    rule: 'Values with characters outside the Basic Multilingual Plane (4-byte UTF-8) round-trip exactly; storage of them is implementation-defined (e.g. MySQL utf8mb3).',
+    rule: 'Values with characters outside the Basic Multilingual Plane (4-byte UTF-8, e.g. 255 × "😀") are implementation-defined: stored exactly and counted in code points by Nova on sqlite or utf8mb4, refused with 500 by Nova on MySQL/MariaDB utf8 (utf8mb3) columns. Recorded as observed.',
     source: ['nova/db/main/models.py:InstanceMetadata (value String(255))', '../shared/spec/behaviours.md SM-VAL-003'],
     epic: SM, feature: 'values', level: 'informational', tags: ['values'],
   },

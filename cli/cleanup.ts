@@ -1,29 +1,87 @@
 import { openSession } from '../lib/auth/session.ts';
 import { apiBases } from '../lib/config/endpoint.ts';
 import type { RunConfig } from '../lib/config/load.ts';
-import { EXIT } from '../lib/errors.ts';
+import { ConfigError, EXIT } from '../lib/errors.ts';
 import { HttpClient } from '../lib/http/client.ts';
+import { describeRun, listJournals, readJournal, runIsAlive, type Journal } from './journal.ts';
+import { markersIn, readTags, releaseMarker } from './marker.ts';
 import { deleteServer, findLeftovers, NAME_PREFIX } from './servers.ts';
+import { recordedLocks, undoRun } from './undo.ts';
 
-/** `metaconform cleanup [--yes]`: lists (or, with --yes, deletes) servers left behind by earlier runs. */
-export async function runCleanup(config: RunConfig, yes: boolean, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
+export interface CleanupOptions {
+  /** Act; without it, only say what would be done. */
+  yes: boolean;
+  /** A journal from elsewhere (e.g. the results folder of another machine) to undo. */
+  journal?: string;
+  /** Remove run markers (metaconform-run-* server tags) from METACONFORM_SERVER_ID: for a marker whose run is gone. */
+  clearMarker: boolean;
+}
+
+function describeUndo(journal: Journal, file: string): string {
+  const what = [
+    journal.snapshot.server ? `restore the metadata of server ${journal.target.serverId} (${Object.keys(journal.snapshot.server).length} item(s))` : undefined,
+    journal.snapshot.image ? `restore the properties of image ${journal.target.imageId}` : undefined,
+    recordedLocks(file).length ? `unlock ${recordedLocks(file).map((l) => l.serverId).join(', ')}` : undefined,
+    journal.created.length ? `delete server(s) ${journal.created.join(', ')}` : undefined,
+    journal.marker ? `remove the marker ${journal.marker}` : undefined,
+  ].filter(Boolean);
+  return what.join(', ') || 'nothing left to undo';
+}
+
+/**
+ * `metaconform cleanup [--yes] [--journal FILE] [--clear-marker]`: what earlier runs left on this cloud — the
+ * journals of runs that did not finish (their servers' original metadata, locks, markers), and servers named
+ * `metaconform-*` — listed, or undone and deleted with --yes.
+ */
+export async function runCleanup(config: RunConfig, opts: CleanupOptions, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
   if (config.target.kind !== 'endpoint') {
     log('metaconform cleanup: nothing to do for the embedded reference (configure a cloud, see .env.example)');
     return EXIT.CONFORMANT;
   }
   const session = await openSession(config.target, config.timeoutMs);
-  const base = apiBases(session.endpoint, session.projectId)['v2.1'];
+  const bases = apiBases(session.endpoint, session.projectId);
   const http = new HttpClient({ token: session.token, timeoutMs: config.timeoutMs });
-  const leftovers = await findLeftovers(http, base);
-  if (!leftovers.length) {
-    log(`metaconform cleanup: no server named ${NAME_PREFIX}* in project ${session.projectId}`);
-    return EXIT.CONFORMANT;
+  let status: number = EXIT.CONFORMANT;
+
+  const journals = opts.journal ? [{ path: opts.journal, journal: readJournal(opts.journal) }] : listJournals(config.stateDir);
+  for (const { path, journal } of journals) {
+    if (journal.target.root !== session.endpoint.root || journal.target.projectId !== session.projectId) {
+      log(`journal ${path}: ${describeRun(journal)} against ${journal.target.root} (project ${journal.target.projectId}), not the configured cloud: left alone`);
+      continue;
+    }
+    if (runIsAlive(journal)) {
+      log(`journal ${path}: ${describeRun(journal)} is still running: left alone`);
+      continue;
+    }
+    log(`journal ${path}: unfinished ${describeRun(journal)}: ${opts.yes ? 'undoing' : 'would'} ${describeUndo(journal, path)}`);
+    if (!opts.yes) continue;
+    const problems = await undoRun(http, path, journal, log);
+    if (problems.length) {
+      log(`metaconform cleanup: CLEANUP FAILED for ${path}: ${problems.join('; ')}`);
+      status = EXIT.NO_VERDICT;
+    } else log(`metaconform cleanup: ${describeRun(journal)} undone and confirmed; journal removed`);
   }
-  for (const s of leftovers) log(`${yes ? 'deleting' : 'would delete'} server ${s.name} (${s.id})`);
-  if (!yes) {
-    log(`metaconform cleanup: dry run, nothing deleted; run 'metaconform cleanup --yes' to delete ${leftovers.length} server(s)`);
-    return EXIT.CONFORMANT;
+
+  if (opts.clearMarker) {
+    const serverId = config.target.serverId;
+    if (!serverId) throw new ConfigError('METACONFORM_SERVER_ID', 'names no server whose marker --clear-marker should remove');
+    const markers = markersIn((await readTags(http, bases['v2.1'], serverId)) ?? []);
+    if (!markers.length) log(`metaconform cleanup: server ${serverId} carries no run marker`);
+    for (const marker of markers) {
+      const problem = await releaseMarker(http, bases['v2.1'], serverId, marker);
+      log(problem ? `metaconform cleanup: ${problem}` : `metaconform cleanup: removed the marker ${marker} from server ${serverId}`);
+      if (problem) status = EXIT.NO_VERDICT;
+    }
+  }
+
+  const base = bases['v2.1'];
+  const leftovers = await findLeftovers(http, base);
+  if (!leftovers.length) log(`metaconform cleanup: no server named ${NAME_PREFIX}* in project ${session.projectId}`);
+  for (const s of leftovers) log(`${opts.yes ? 'deleting' : 'would delete'} server ${s.name} (${s.id})`);
+  if (!opts.yes) {
+    if (leftovers.length || journals.length) log(`metaconform cleanup: dry run, nothing changed; run 'metaconform cleanup --yes' to undo and delete the above`);
+    return status;
   }
   for (const s of leftovers) await deleteServer(http, base, s.id, 600, log);
-  return EXIT.CONFORMANT;
+  return status;
 }

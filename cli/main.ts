@@ -20,7 +20,9 @@ commands:
   list      print the behaviour catalogue (ID, level, rule); --json for machines
   certify   the full required run of a profile into one verifiable archive (--sign key.pem: Ed25519, --out FILE)
   verify    check a certification bundle offline (--pubkey key.pem): manifest, signature, catalogue, results
-  cleanup   find servers left behind by earlier runs (metaconform-*); --yes deletes them
+  cleanup   what earlier runs left: journals of unfinished runs (original metadata, locks, markers) and servers
+            named metaconform-*; --yes undoes and deletes them, --journal FILE a journal from elsewhere,
+            --clear-marker removes a run marker whose run is gone from METACONFORM_SERVER_ID
   report    turn results/allure-results into an HTML report (offline); --trend [--last N] prints each
             behaviour's last N outcomes from results/history.jsonl and when it last changed
   mutants   run the suites against every fault-injected and correct variant of the reference; print the kill matrix
@@ -179,14 +181,13 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'cleanup': {
         loadDotenv({ quiet: true });
-        const yes = rest.includes('--yes');
-        const bad = rest.find((a) => a !== '--yes');
-        if (bad) throw new ConfigError(bad, 'unknown option (known: --yes)');
+        const flags = ['--yes', '--clear-marker'];
+        const { journal } = parseOptions(rest.filter((a) => !flags.includes(a)), { '--journal': 'journal' });
         // cleanup needs credentials, not a server
-        const env = targetKind(process.env) === 'endpoint' ? { METACONFORM_SERVER_ID: 'none', ...process.env } : process.env;
+        const env = targetKind(process.env) === 'endpoint' && !process.env.METACONFORM_SERVER_ID ? { ...process.env, METACONFORM_FLAVOR: 'none', METACONFORM_BOOT_IMAGE: 'none' } : process.env;
         const config = loadConfig(env);
         const { runCleanup } = await import('./cleanup.ts');
-        return await runCleanup(config, yes);
+        return await runCleanup(config, { yes: rest.includes('--yes'), clearMarker: rest.includes('--clear-marker'), ...(journal ? { journal } : {}) });
       }
       case 'list': {
         const json = rest[0] === '--json';

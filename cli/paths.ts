@@ -15,7 +15,7 @@ export const RESULT_FILES = {
   killMatrix: 'kill-matrix.json',
   certification: 'certification.json',
   certificationText: 'certification.md',
-  lockMarker: 'server-locked-by-run.json',
+  journal: 'run-journal.json',
 } as const;
 
 let version: string | undefined;

@@ -18,7 +18,12 @@ import { markPhase, phases } from '../lib/results/phases.ts';
 import { lanes } from '../lib/harness/leases.ts';
 import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
-import { connectEndpoint, learnServedOperations, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
+import { connectEndpoint, learnServedOperations, runnerHttp, startEmbedded, type ResolvedTarget } from './target.ts';
+import { undoRun } from './undo.ts';
+import { stopWorkers } from '../lib/harness/stop.ts';
+
+/** How long a stopped run waits for its tests to end before it undoes the run anyway (their requests are dropped at once). */
+const STOP_GRACE_MS = 10_000;
 
 export { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
@@ -74,7 +79,6 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   prepareResults(config.resultsDir);
   const resolved = await resolveTarget(config, log);
   const { target } = resolved;
-  target.lockMarker = join(config.resultsDir, RESULT_FILES.lockMarker);
   if (toRun) target.behaviours = toRun;
   const facts = await discoverFacts(target);
   const missing = await learnServedOperations(resolved, config);
@@ -85,29 +89,45 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
   const warnings = resolved.warnings ?? [];
   for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
-  if (resolved.snapshot) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(resolved.snapshot, null, 2)}\n`);
+  const journal = resolved.journal;
+  if (journal?.journal.snapshot.server) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(journal.journal.snapshot.server, null, 2)}\n`);
 
   let stopSuites: (() => Promise<void>) | undefined;
-  let cleaned = false;
-  const cleanup = async (): Promise<string | undefined> => {
-    if (cleaned) return undefined;
-    cleaned = true;
-    const problems = [await releaseLock(resolved, config), await restoreSnapshot(resolved, config), await releaseCreated(resolved, config, log)].filter(Boolean);
-    await resolved.reference?.close();
-    return problems.length ? problems.join('; ') : undefined;
-  };
+  let undoing: Promise<string | undefined> | undefined;
+  /** Undoes the run on the target (once, however often it is asked for): locks, metadata, created servers, marker. */
+  const undo = (): Promise<string | undefined> =>
+    (undoing ??= (async () => {
+      const problems = journal ? await undoRun(runnerHttp(target, config), journal.file, journal.journal, log) : [];
+      await resolved.reference?.close();
+      return problems.length ? problems.join('; ') : undefined;
+    })());
+  const failedUndo = (problem: string) =>
+    `CLEANUP FAILED: the target was not left as found (${redactText(problem)}); the run's journal is ${journal?.file}: 'metaconform cleanup --yes' puts back what it records (the original metadata is also in ${join(config.resultsDir, RESULT_FILES.snapshot)})`;
+  let signals = 0;
+  /**
+   * A first signal stops the tests within a bounded grace (their requests in flight are dropped) and undoes the
+   * run; a second only says that the undo goes on; a third forces an exit, loudly, leaving the journal.
+   */
   const onSignal = (signal: NodeJS.Signals) => {
-    log(`metaconform: ${signal} received, restoring the target before exiting`);
-    const exit = () => process.exit(signal === 'SIGINT' ? 130 : 143);
-    // stop the tests first, so that none writes after the restore
-    void (stopSuites?.() ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(cleanup)
-      .then((problem) => problem && log(`metaconform: CLEANUP FAILED: ${redactText(problem)}; the server's original metadata is in ${join(config.resultsDir, RESULT_FILES.snapshot)}`))
-      .finally(exit);
+    const code = signal === 'SIGINT' ? 130 : 143;
+    signals++;
+    if (signals === 1) {
+      log(`metaconform: ${signal} received: stopping the tests (at most ${STOP_GRACE_MS / 1000} s), then restoring the target before exiting`);
+      stopWorkers();
+      const stopped = Promise.race([(stopSuites?.() ?? Promise.resolve()).catch(() => undefined), new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
+      void stopped.then(undo).then((problem) => {
+        if (problem) log(`metaconform: ${failedUndo(problem)}`);
+        process.exit(code);
+      });
+    } else if (signals === 2) {
+      log(`metaconform: ${signal} received again: the restore goes on, it must not be abandoned (a third signal forces an exit and leaves the target as it is)`);
+    } else {
+      log(`metaconform: CLEANUP FAILED: forced exit by a third ${signal} while restoring; the target may hold test data and be locked; the run's journal is ${journal?.file ?? '(none)'}: 'metaconform cleanup --yes' puts back what it records`);
+      process.exit(code);
+    }
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   let restoreProblem: string | undefined;
   let record: RunRecord;
@@ -150,15 +170,14 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
       record = { tests: [...record.tests.filter((t) => !again.includes(t.behaviour)), ...retry.tests], problems: [...record.problems, ...retry.problems] };
     }
   } finally {
-    restoreProblem = await cleanup();
+    restoreProblem = await undo();
     markPhase('target restored');
+    // a signal that came during the undo has ended the process once the undo finished
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 
-  if (restoreProblem) {
-    record.problems.push(`CLEANUP FAILED: the target was not left as found (${redactText(restoreProblem)}); the server's original metadata is saved in ${join(config.resultsDir, RESULT_FILES.snapshot)}`);
-  }
+  if (restoreProblem) record.problems.push(failedUndo(restoreProblem));
   const summary = summarise(record, config.profile, {
     ...(opts.selection?.partial ? { selected: opts.selection.ids } : {}),
     ...(opts.expectations ? { expectations: opts.expectations } : {}),
@@ -175,7 +194,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
     requests: record.tests.reduce((n, t) => n + (t.requests?.length ?? 0), 0),
     concurrency: target.concurrency ?? 1,
     lanes: lanes(target),
-    serversBooted: resolved.created?.servers.length ?? 0,
+    serversBooted: journal?.journal.created.length ?? 0,
   };
   const authEnforced = target.authEnforced !== undefined ? { authEnforced: target.authEnforced } : {};
   const applied = { selection: { description: selectionLine, ...(opts.selection?.selection ?? {}) }, ...(opts.expectations ? { expectations: opts.expectations } : {}) };

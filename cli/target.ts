@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { getProfile, type Profile } from '../profiles/index.ts';
 import type { Implementation } from '../reference/implementation.ts';
 import { implementationFor } from '../reference/mutants/index.ts';
@@ -12,14 +13,18 @@ import { VARS } from '../lib/config/variables.ts';
 import { ConfigError, InfrastructureError } from '../lib/errors.ts';
 import type { Target } from '../lib/harness/target.ts';
 import { HttpClient } from '../lib/http/client.ts';
-import { describeExchange, json } from '../lib/http/exchange.ts';
+import { describeExchange } from '../lib/http/exchange.ts';
 import { registerSecret } from '../lib/http/redact.ts';
 import { openSession } from '../lib/auth/session.ts';
-import { heldLocks } from '../lib/harness/lock.ts';
 import { httpFor } from '../lib/harness/tokens.ts';
-import { bootServer, deleteServer, newRunId } from './servers.ts';
-import { schemaErrors } from '../lib/schemas.ts';
+import { collectionMap, isRouteMiss } from '../lib/harness/lenient.ts';
+import type { ApiVersion } from '../lib/config/endpoint.ts';
+import { bootServer, newRunId } from './servers.ts';
 import { probeAuthentication } from './probe.ts';
+import { describeRun, journalPath, locksPath, newJournal, readJournal, removeJournal, runIsAlive, writeJournal, type Journal } from './journal.ts';
+import { acquireMarker } from './marker.ts';
+import { RESULT_FILES } from './paths.ts';
+import { undoRun } from './undo.ts';
 import { missingOperations, probeTarget } from '../lib/harness/served.ts';
 
 /**
@@ -28,19 +33,15 @@ import { missingOperations, probeTarget } from '../lib/harness/served.ts';
  */
 export async function learnServedOperations(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
   const { target } = resolved;
-  target.served = await probeTarget(target, runnerHttp(target, config), getProfile(target.profile).bases);
+  target.served = await probeTarget(target, runnerHttp(target, config), target.apis ?? getProfile(target.profile).bases);
   return missingOperations(target.served);
 }
 
 /** A resolved target, with what the runner must undo when the run ends. */
 export interface ResolvedTarget {
   target: Target;
-  /** Servers this run booted (deleted when it ends, also when interrupted). */
-  created?: { servers: string[]; timeoutSeconds: number };
-  /** The server's metadata before the run (endpoint targets), restored afterwards. */
-  snapshot?: Metadata;
-  /** The image's properties before the run (endpoint targets with an image), restored afterwards. */
-  imageSnapshot?: Metadata;
+  /** The run's journal (endpoint targets): the snapshot, locks, created servers and marker the run undoes at its end. */
+  journal?: { file: string; journal: Journal };
   reference?: ReferenceServer;
   /** What probing the target told about it, one line each, for the run's output. */
   notes?: string[];
@@ -102,144 +103,136 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
   return { target, reference };
 }
 
+/** Which of the profile's API bases the endpoint serves (its version document, or a metadata read that is no route miss), restricted by METACONFORM_BASES. */
+async function servedBases(http: HttpClient, root: string, bases: Record<ApiVersion, string>, serverId: string | undefined, config: RunConfig): Promise<ApiVersion[]> {
+  const wanted = [...(config.bases ?? config.profile.bases)];
+  const served: ApiVersion[] = [];
+  const missing: ApiVersion[] = [];
+  for (const api of config.profile.bases) {
+    const doc = await http.send('GET', `${root}/${api}/`, { allow5xx: true });
+    let serves = doc.response.status >= 200 && doc.response.status < 400;
+    if (!serves && serverId) serves = !isRouteMiss(await new MetadataClient(http, bases[api], 'servers', serverId).list({ allow5xx: true }));
+    (serves ? served : missing).push(api);
+  }
+  const lacking = wanted.filter((api) => missing.includes(api));
+  if (lacking.length) {
+    const only = served.length ? `serves ${served.map((a) => `/${a}`).join(' and ')} only` : 'serves neither of the profile\'s bases';
+    const instead = served.length ? `use a profile without it or ${VARS.bases}=${served.join(',')}` : `check ${VARS.computeUrl}`;
+    throw new ConfigError(VARS.bases, `this endpoint ${only}; the ${config.profile.name} profile needs ${lacking.map((a) => `/${a}`).join(' and ')}: ${instead}`);
+  }
+  return wanted;
+}
+
 /**
- * Resolves an endpoint target and checks it answers: reads the server's metadata (the snapshot restored at
- * the end). A refused token, unknown server or project mismatch is a configuration error; no answer at all
- * is an infrastructure error.
+ * A journal of this server left by a run that is gone is undone first (its snapshot restored, its locks and
+ * marker released, what it created deleted): that run's original metadata is never taken for this run's.
+ * A journal of a run that is still going is a usage error (exit 2).
  */
-export async function connectEndpoint(config: RunConfig, log: (line: string) => void = (l) => console.log(l)): Promise<ResolvedTarget> {
+async function undoUnfinished(http: HttpClient, file: string, serverId: string, log: (line: string) => void): Promise<void> {
+  if (!existsSync(file)) return;
+  const journal = readJournal(file);
+  if (runIsAlive(journal)) throw new ConfigError(VARS.serverId, `server ${serverId} is being tested by another metaconform ${describeRun(journal)}; wait for it to end`);
+  log(`metaconform: !!! found the journal of an unfinished ${describeRun(journal)} (${file}): restoring what it changed before this run starts`);
+  const problems = await undoRun(http, file, journal, log);
+  if (problems.length) throw new ConfigError(VARS.serverId, `server ${serverId} still holds what an unfinished ${describeRun(journal)} changed, and undoing it failed: ${problems.join('; ')}; its journal is ${file}: run 'metaconform cleanup --yes' once the target answers`);
+  log(`metaconform: the unfinished run's metadata, locks and marker are restored; its journal is removed`);
+}
+
+/**
+ * Resolves an endpoint target and checks it answers: reads the server's metadata leniently (the snapshot put
+ * back at the end). Before the first write the run's journal is written (cli/journal.ts), and the server's
+ * marker set (cli/marker.ts). A refused token, unknown server, project mismatch or a base the endpoint does
+ * not serve is a configuration error; no answer at all is an infrastructure error.
+ */
+export async function connectEndpoint(config: RunConfig, log: (line: string) => void = (l) => console.log(l), runId: string = newRunId()): Promise<ResolvedTarget> {
   if (config.target.kind !== 'endpoint') throw new Error('not an endpoint target');
   const t = config.target;
   const session = await openSession(t, config.timeoutMs);
   const bases = apiBases(session.endpoint, session.projectId);
   const http = new HttpClient({ token: session.token, timeoutMs: config.timeoutMs });
-  let serverId = t.serverId;
-  let created: ResolvedTarget['created'];
-  if (!serverId) {
-    if (!t.boot) throw new ConfigError(VARS.serverId, 'is not set');
-    serverId = await bootServer(http, bases['v2.1'], newRunId(), t.boot, log);
-    created = { servers: [serverId], timeoutSeconds: t.boot.timeoutSeconds };
-  }
-  const target: Target = {
-    id: 'target',
-    label: new URL(session.endpoint.root).host,
-    kind: 'endpoint',
-    root: session.endpoint.root,
-    bases,
-    token: session.token,
-    projectId: session.projectId,
-    ...(session.renewal ? { renewal: session.renewal } : {}),
-    serverId,
-    ...(t.imageId ? { imageId: t.imageId } : {}),
-    ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
-    ...(t.unlaunchedServerId ? { unlaunchedServerId: t.unlaunchedServerId } : {}),
-    ...(t.otherProjectServerId ? { otherProjectServerId: t.otherProjectServerId } : {}),
-    profile: config.profile.name,
-    timeoutMs: config.timeoutMs,
-    concurrency: config.concurrency,
+  const root = session.endpoint.root;
+  const apis = await servedBases(http, root, bases, t.serverId, config);
+  const restoreBase = apis[apis.length - 1]!;
+  const file = journalPath(config.stateDir, root, session.projectId, t.serverId ?? `boot-${runId}`);
+  if (t.serverId) await undoUnfinished(http, file, t.serverId, log);
+  const journal = newJournal(runId, { label: new URL(root).host, root, projectId: session.projectId, ...(t.serverId ? { serverId: t.serverId } : {}), ...(t.imageId ? { imageId: t.imageId } : {}), bases, restoreBase });
+  const save = () => {
+    writeJournal(file, journal);
+    writeJournal(join(config.resultsDir, RESULT_FILES.journal), journal);
   };
-  const base = bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const client = new MetadataClient(http, base, 'servers', serverId);
-  const ex = await client.list();
-  const status = ex.response.status;
-  if (status === 401) throw new ConfigError(t.auth.kind === 'token' ? VARS.token : 'OS_AUTH_URL', `the token was rejected by the compute endpoint (401): ${describeExchange(ex)}`);
-  if (status === 404) throw new ConfigError(VARS.serverId, `server '${serverId}' was not found (404): ${describeExchange(ex)}`);
-  if (status === 400 && /Malformed request URL/.test(ex.response.text)) throw new ConfigError(VARS.projectId, `does not match the token's project: ${describeExchange(ex)}`);
-  if (!config.profile.success.read.includes(status)) throw new InfrastructureError(`cannot read the server's metadata before the run: ${describeExchange(ex)}`);
-  const body = json(ex);
-  const errors = schemaErrors('metadata-collection', body);
-  if (errors) throw new InfrastructureError(`cannot snapshot the server's metadata, its list response is not valid (${errors}): ${describeExchange(ex)}`);
-  const probe = await probeAuthentication(client);
-  if (probe.authEnforced !== undefined) target.authEnforced = probe.authEnforced;
-  const snapshot = (body as { metadata: Metadata }).metadata;
-  const imageSnapshot = t.imageId ? await snapshotImage(new MetadataClient(http, base, 'images', t.imageId), config) : undefined;
-  return {
-    target,
-    snapshot,
-    ...(imageSnapshot ? { imageSnapshot } : {}),
-    ...(created ? { created } : {}),
-    ...(probe.authEnforced === false ? { warnings: [probe.note] } : { notes: [probe.note] }),
-  };
-}
-
-/** Deletes what the run created; returns a problem description or undefined. */
-export async function releaseCreated(resolved: ResolvedTarget, config: RunConfig, log: (line: string) => void): Promise<string | undefined> {
-  if (!resolved.created) return undefined;
-  const { target } = resolved;
-  const http = runnerHttp(target, config);
-  const problems: string[] = [];
-  for (const id of resolved.created.servers) {
-    await deleteServer(http, target.bases['v2.1'], id, resolved.created.timeoutSeconds, log).catch((e: Error) => problems.push(`server ${id}: ${e.message}`));
+  const notes: string[] = [];
+  try {
+    let serverId = t.serverId;
+    if (!serverId) {
+      if (!t.boot) throw new ConfigError(VARS.serverId, 'is not set');
+      save(); // before the boot: a run killed while booting leaves a journal naming its run id
+      serverId = await bootServer(http, bases['v2.1'], runId, t.boot, log);
+      journal.created.push(serverId);
+      journal.target.serverId = serverId;
+      save();
+    }
+    const client = new MetadataClient(http, bases[restoreBase], 'servers', serverId);
+    const ex = await client.list();
+    const status = ex.response.status;
+    if (status === 401) throw new ConfigError(t.auth.kind === 'token' ? VARS.token : 'OS_AUTH_URL', `the token was rejected by the compute endpoint (401): ${describeExchange(ex)}`);
+    if (status === 404) throw new ConfigError(VARS.serverId, `server '${serverId}' was not found (404): ${describeExchange(ex)}`);
+    if (status === 400 && /Malformed request URL/.test(ex.response.text)) throw new ConfigError(VARS.projectId, `does not match the token's project: ${describeExchange(ex)}`);
+    // read leniently: a list body that breaks the schema is SM-LIST-001's failure, not a reason to refuse the run
+    const snapshot = status >= 200 && status < 300 ? collectionMap(ex) : undefined;
+    if (!snapshot) throw new InfrastructureError(`cannot read the server's metadata before the run (no metadata map in the answer): ${describeExchange(ex)}`);
+    const probe = await probeAuthentication(client);
+    const imageSnapshot = t.imageId ? await snapshotImage(new MetadataClient(http, bases[restoreBase], 'images', t.imageId)) : undefined;
+    journal.snapshot = { server: snapshot, ...(imageSnapshot ? { image: imageSnapshot } : {}) };
+    save();
+    if (t.serverId) {
+      const { marker, note } = await acquireMarker(http, bases['v2.1'], t.serverId, runId);
+      if (note) notes.push(note);
+      if (marker) {
+        journal.marker = marker;
+        save();
+      }
+    }
+    const target: Target = {
+      id: 'target',
+      label: new URL(root).host,
+      kind: 'endpoint',
+      root,
+      bases,
+      ...(apis.length !== config.profile.bases.length ? { apis } : {}),
+      token: session.token,
+      projectId: session.projectId,
+      ...(session.renewal ? { renewal: session.renewal } : {}),
+      serverId,
+      ...(t.imageId ? { imageId: t.imageId } : {}),
+      ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
+      ...(t.unlaunchedServerId ? { unlaunchedServerId: t.unlaunchedServerId } : {}),
+      ...(t.otherProjectServerId ? { otherProjectServerId: t.otherProjectServerId } : {}),
+      ...(probe.authEnforced !== undefined ? { authEnforced: probe.authEnforced } : {}),
+      lockMarker: locksPath(file),
+      profile: config.profile.name,
+      timeoutMs: config.timeoutMs,
+      concurrency: config.concurrency,
+    };
+    if (probe.authEnforced === false) return { target, journal: { file, journal }, notes, warnings: [probe.note] };
+    return { target, journal: { file, journal }, notes: [probe.note, ...notes] };
+  } catch (e) {
+    // what this run changed so far (a booted server, a marker) is undone before the error ends it
+    if (journal.created.length || journal.marker) await undoRun(http, file, journal, log).catch(() => undefined);
+    else removeJournal(file);
+    throw e;
   }
-  return problems.length ? `could not delete what the run created (${problems.join('; ')}); 'metaconform cleanup --yes' removes leftovers` : undefined;
 }
 
 /** An HTTP client for the runner itself, renewing the target's token like the tests do. */
-function runnerHttp(target: Target, config: RunConfig): HttpClient {
+export function runnerHttp(target: Target, config: RunConfig): HttpClient {
   return httpFor(target, { timeoutMs: config.timeoutMs });
 }
 
-/** Reads the image's properties through the proxy before the run; an unknown image is a configuration error. */
-async function snapshotImage(image: MetadataClient, config: RunConfig): Promise<Metadata> {
+/** Reads the image's properties through the proxy before the run, leniently; an unknown image is a configuration error. */
+async function snapshotImage(image: MetadataClient): Promise<Metadata> {
   const ex = await image.list();
   if (ex.response.status === 404) throw new ConfigError(VARS.imageId, `image '${image.id}' was not found through the image-metadata proxy (404): ${describeExchange(ex)}`);
-  if (!config.profile.success.read.includes(ex.response.status)) throw new InfrastructureError(`cannot read the image's properties before the run: ${describeExchange(ex)}`);
-  const body = json(ex);
-  const errors = schemaErrors('metadata-collection', body);
-  if (errors) throw new InfrastructureError(`cannot snapshot the image's properties, its list response is not valid (${errors}): ${describeExchange(ex)}`);
-  return (body as { metadata: Metadata }).metadata;
-}
-
-/** Unlocks the servers lock tests left locked (the run was interrupted); returns a problem description or undefined. */
-export async function releaseLock(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
-  const marker = resolved.target.lockMarker;
-  if (!marker) return undefined;
-  const problems: string[] = [];
-  for (const { serverId, url } of heldLocks(marker)) {
-    try {
-      const ex = await runnerHttp(resolved.target, config).send('POST', url, { json: { unlock: null } });
-      if (ex.response.status >= 300) problems.push(`SERVER ${serverId} MAY STILL BE LOCKED: unlock answered ${describeExchange(ex)}`);
-    } catch (e) {
-      problems.push(`SERVER ${serverId} MAY STILL BE LOCKED: ${(e as Error).message}`);
-    }
-  }
-  if (problems.length) return problems.join('; ');
-  rmSync(marker, { force: true });
-  return undefined;
-}
-
-/**
- * Puts the snapshots back (replace-all) and reads them back to check; returns a problem description or
- * undefined. The image is restored only when the profile documents PUT on its collection (the image
- * suites write to an image only after seeding it that way).
- */
-export async function restoreSnapshot(resolved: ResolvedTarget, config: RunConfig): Promise<string | undefined> {
-  const { target } = resolved;
-  const base = target.bases[config.profile.bases[config.profile.bases.length - 1]!];
-  const http = runnerHttp(target, config);
-  const problems: string[] = [];
-  if (resolved.snapshot) {
-    const problem = await restore(new MetadataClient(http, base, 'servers', target.serverId), resolved.snapshot, config, 'metadata');
-    if (problem) problems.push(problem);
-  }
-  if (resolved.imageSnapshot && target.imageId && config.profile.imageOperations.replaceAll) {
-    // through the empty set, as the image suites seed (see seedImage in lib/harness/image.ts)
-    const image = new MetadataClient(http, base, 'images', target.imageId);
-    const cleared = await image.replaceAll({}).catch((e: Error) => e);
-    const problem = cleared instanceof Error ? cleared.message : await restore(image, resolved.imageSnapshot, config, 'image properties');
-    if (problem) problems.push(`image ${target.imageId}: ${problem}; its original properties were ${JSON.stringify(resolved.imageSnapshot)}`);
-  }
-  return problems.length ? problems.join('; ') : undefined;
-}
-
-async function restore(client: MetadataClient, snapshot: Metadata, config: RunConfig, what: string): Promise<string | undefined> {
-  try {
-    const put = await client.replaceAll(snapshot);
-    if (!config.profile.success.write.includes(put.response.status)) return `restore answered ${describeExchange(put)}`;
-    const check = json(await client.list()) as { metadata?: Metadata } | undefined;
-    const same = JSON.stringify(Object.entries(check?.metadata ?? {}).sort()) === JSON.stringify(Object.entries(snapshot).sort());
-    return same ? undefined : `the ${what} read back after the restore do not match the snapshot`;
-  } catch (e) {
-    return (e as Error).message;
-  }
+  const map = ex.response.status >= 200 && ex.response.status < 300 ? collectionMap(ex) : undefined;
+  if (!map) throw new InfrastructureError(`cannot read the image's properties before the run (no metadata map in the answer): ${describeExchange(ex)}`);
+  return map;
 }

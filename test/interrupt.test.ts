@@ -46,7 +46,7 @@ describe('an interrupted run leaves the target as it found it', () => {
     await waitFor('a changed server', async () => JSON.stringify(await metadata()) !== JSON.stringify(before), output);
     child!.kill(signal);
     expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
-    expect(output()).toContain(`${signal} received, restoring the target`);
+    expect(output()).toContain(`${signal} received: stopping the tests`);
     expect(await metadata()).toEqual(before);
   });
 

@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { getProfile, type Profile } from '../../profiles/index.ts';
 import type { AuthMethod } from '../auth/types.ts';
 import { ConfigError } from '../errors.ts';
 import { authFrom } from './auth.ts';
 import { withCloud } from './clouds.ts';
-import { normaliseComputeUrl, type ComputeEndpoint } from './endpoint.ts';
+import { normaliseComputeUrl, type ApiVersion, type ComputeEndpoint } from './endpoint.ts';
 import { VARS } from './variables.ts';
 
 export type { AuthMethod } from '../auth/types.ts';
@@ -40,6 +41,10 @@ export type TargetConfig =
 export interface RunConfig {
   profile: Profile;
   resultsDir: string;
+  /** Where run journals live (cli/journal.ts): METACONFORM_STATE_DIR, $XDG_STATE_HOME/metaconform or ~/.local/state/metaconform. */
+  stateDir: string;
+  /** METACONFORM_BASES: the run is restricted to these of the profile's API bases. */
+  bases?: ApiVersion[];
   timeoutMs: number;
   /** Most requests in flight at once against the target. */
   concurrency: number;
@@ -88,6 +93,15 @@ export function parseTimeout(raw: string | undefined): number {
 
 const DEFAULT_BOOT_TIMEOUT_S = 600;
 
+/** METACONFORM_BASES: some of the profile's API bases, comma-separated ('v2', 'v2.1'). */
+function parseBases(raw: string | undefined, profile: Profile): ApiVersion[] | undefined {
+  if (raw === undefined) return undefined;
+  const bases = [...new Set(raw.split(',').map((b) => b.trim().replace(/^\//, '')).filter(Boolean))];
+  const foreign = bases.filter((b) => !(profile.bases as readonly string[]).includes(b));
+  if (!bases.length || foreign.length) throw new ConfigError(VARS.bases, `must name some of the ${profile.name} profile's bases (${profile.bases.join(', ')}), got '${raw}'`);
+  return profile.bases.filter((b) => bases.includes(b));
+}
+
 /** How to boot the run's own server when METACONFORM_SERVER_ID is not set. */
 function bootSettings(env: Env): BootSettings {
   const flavor = value(env, VARS.flavor);
@@ -120,11 +134,13 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
   const env = withCloud(rawEnv, cwd, home);
   const profile = getProfile(value(env, VARS.profile));
   const resultsDir = resolve(cwd, value(env, VARS.resultsDir) ?? 'results');
+  const stateDir = resolve(cwd, value(env, VARS.stateDir) ?? join(value(env, 'XDG_STATE_HOME') ?? join(homedir(), '.local', 'state'), 'metaconform'));
+  const bases = parseBases(value(env, VARS.bases), profile);
   const timeoutMs = parseTimeout(value(env, VARS.timeoutMs));
   const concurrency = parseConcurrency(value(env, VARS.concurrency));
   const mutant = value(env, VARS.referenceMutant);
   if (targetKind(env) === 'reference') {
-    return { profile, resultsDir, timeoutMs, concurrency, target: mutant ? { kind: 'reference', mutant } : { kind: 'reference' } };
+    return { profile, resultsDir, stateDir, ...(bases ? { bases } : {}), timeoutMs, concurrency, target: mutant ? { kind: 'reference', mutant } : { kind: 'reference' } };
   }
   if (mutant) throw new ConfigError(VARS.referenceMutant, 'applies only to the embedded reference, not to an endpoint');
   const rawUrl = value(env, VARS.computeUrl);
@@ -154,6 +170,8 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
   return {
     profile,
     resultsDir,
+    stateDir,
+    ...(bases ? { bases } : {}),
     timeoutMs,
     concurrency,
     target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, ...(serverId ? { serverId } : {}), ...(boot ? { boot } : {}), ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}), ...(unlaunchedServerId ? { unlaunchedServerId } : {}), ...(otherProjectServerId ? { otherProjectServerId } : {}) },

@@ -18,4 +18,6 @@ export const VARS = {
   timeoutMs: 'METACONFORM_TIMEOUT_MS',
   concurrency: 'METACONFORM_CONCURRENCY',
   referenceMutant: 'METACONFORM_REFERENCE_MUTANT',
+  bases: 'METACONFORM_BASES',
+  stateDir: 'METACONFORM_STATE_DIR',
 } as const;

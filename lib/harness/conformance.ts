@@ -12,7 +12,7 @@ import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
 import { fixtureServerIds, lease, type Resource } from './leases.ts';
-import { httpFor, limiterFor } from './tokens.ts';
+import { limiterFor, testHttp } from './tokens.ts';
 import { CheckedClient } from './checked.ts';
 import { operationLabel, type Operation } from './served.ts';
 
@@ -29,6 +29,8 @@ export interface ConformanceContext {
   behaviour: Behaviour;
   /** The API base this run of the test uses ('v2' or 'v2.1'); parity tests get the first base. */
   api: ApiVersion;
+  /** The API bases the run tests: the profile's, or fewer (METACONFORM_BASES). */
+  bases: readonly ApiVersion[];
   profile: Profile;
   target: Target;
   http: HttpClient;
@@ -107,9 +109,11 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
   const { title } = options;
   const behaviour = getBehaviour(id);
   const profile = getProfile(target.profile);
+  // the profile's bases, or fewer (METACONFORM_BASES)
+  const bases = target.apis ?? profile.bases;
   const record = target.record ?? true;
   const runs: { api: ApiVersion; label: string }[] =
-    options.apis === 'once' ? [{ api: profile.bases[0]!, label: profile.bases.join('+') }] : profile.bases.map((api) => ({ api, label: api }));
+    options.apis === 'once' ? [{ api: bases[0]!, label: bases.join('+') }] : bases.map((api) => ({ api, label: api }));
 
   const uses = options.uses ?? ['server'];
   for (const run of runs) {
@@ -126,7 +130,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
         if (record) exchanges.push(ex);
       };
       const timedOut = new AbortController();
-      const http = httpFor(target, { limiter: limiterFor(target), onExchange, signal: timedOut.signal });
+      const http = testHttp(target, { limiter: limiterFor(target), onExchange, signal: timedOut.signal });
       const asked = performance.now();
       const leases = await lease(target, uses);
       const waited = performance.now() - asked;
@@ -148,6 +152,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
       const ctx: ConformanceContext = {
         behaviour,
         api: run.api,
+        bases,
         profile,
         target,
         http,
@@ -195,7 +200,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
         const required = options.requires ?? [];
         const undocumented = required.filter((op) => !documents(op, resource));
         if (undocumented.length) ctx.notApplicable(`profile '${profile.name}' does not document ${undocumented.map((op) => operationLabel(op, resource)).join(', ')}`);
-        const apis = options.apis === 'once' ? profile.bases : [run.api];
+        const apis = options.apis === 'once' ? bases : [run.api];
         const unserved = required.flatMap((op) => apis.map((api) => [op, api, probed(op, resource, api)] as const)).filter(([, , p]) => p?.served === false);
         if (unserved.length) {
           expect.fail(unserved.map(([op, api, p]) => `${operationLabel(op, resource)} on /${api}: ${p!.evidence}`).join('; '));

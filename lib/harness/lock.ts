@@ -11,10 +11,12 @@ function succeeded(ex: Exchange): boolean {
   return ex.response.status >= 200 && ex.response.status < 300;
 }
 
-/** A server this run holds locked, as written to the lock marker. */
+/** A server this run holds locked, or may hold locked (the lock was asked for and its answer is not in yet). */
 export interface HeldLock {
   serverId: string;
   url: string;
+  /** 'pending': asked for, unanswered (an interrupted run unlocks it without complaint if the target never locked); 'held': locked. */
+  state: 'pending' | 'held';
 }
 
 /** The locks the marker file lists (tests on several lane servers may hold one each). */
@@ -36,22 +38,25 @@ function updateMarker(marker: string, change: (locks: HeldLock[]) => HeldLock[])
  */
 export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Promise<T>, serverId: string = ctx.serverId): Promise<T> {
   const url = actionUrl(ctx, serverId);
-  // tells the runner to unlock the server if the run is interrupted before the finally below; written once the
-  // lock is (or may be) held, so that a target that refuses the action leaves nothing to undo
+  // tells the runner to unlock the server if the run is interrupted before the finally below: 'pending' before the
+  // lock is asked for (a kill may come before its answer), 'held' once it is; a refused lock leaves nothing to undo
   const marker = ctx.target.lockMarker;
-  const held = () => marker && updateMarker(marker, (locks) => [...locks.filter((l) => l.serverId !== serverId), { serverId, url }]);
+  const record = (state: HeldLock['state'] | undefined) =>
+    marker && updateMarker(marker, (locks) => [...locks.filter((l) => l.serverId !== serverId), ...(state ? [{ serverId, url, state }] : [])]);
+  record('pending');
   let lock: Exchange;
   try {
     lock = await ctx.arrange('lock the server', () => ctx.http.send('POST', url, { json: { lock: null }, replayable: true }));
   } catch (e) {
-    held();
     // the lock may have been applied before the failure
-    const problem = await unlock(ctx, url, serverId);
-    if (!problem && marker) updateMarker(marker, (locks) => locks.filter((l) => l.serverId !== serverId));
+    if (!(await unlock(ctx, url, serverId))) record(undefined);
     throw e;
   }
-  if (!succeeded(lock)) ctx.notApplicable(`the target does not lock servers (the lock action answered ${describeExchange(lock)}): lock behaviours are not applicable`);
-  held();
+  if (!succeeded(lock)) {
+    record(undefined);
+    ctx.notApplicable(`the target does not lock servers (the lock action answered ${describeExchange(lock)}): lock behaviours are not applicable`);
+  }
+  record('held');
   let failure: unknown;
   try {
     return await fn();
@@ -60,7 +65,7 @@ export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Pro
     throw e;
   } finally {
     const problem = await unlock(ctx, url, serverId);
-    if (!problem && marker) updateMarker(marker, (locks) => locks.filter((l) => l.serverId !== serverId));
+    if (!problem) record(undefined);
     // an unlock failure outranks the test's own verdict: the target is left in a state the run must not leave it in
     if (problem) throw new InfrastructureError(`SERVER ${serverId} MAY STILL BE LOCKED: ${problem}${failure ? ` (the test itself ended with: ${(failure as Error).message})` : ''}`);
   }

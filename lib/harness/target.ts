@@ -16,6 +16,8 @@ export interface Target {
   kind: 'reference' | 'endpoint';
   root: string;
   bases: Record<ApiVersion, string>;
+  /** The API bases the run tests, when fewer than the profile's (METACONFORM_BASES); absent means the profile's. */
+  apis?: ApiVersion[];
   token: string;
   /** Keystone credentials to renew an expired token (absent for a pre-issued token). */
   renewal?: Renewal;

@@ -2,6 +2,7 @@ import { renewToken } from '../auth/session.ts';
 import { HttpClient, type HttpOptions } from '../http/client.ts';
 import { Limiter } from '../http/limit.ts';
 import { registerSecret } from '../http/redact.ts';
+import { runStopSignal } from './stop.ts';
 import type { Target } from './target.ts';
 
 /** The token each target is used with in this worker; renewed when it expires. */
@@ -46,4 +47,9 @@ export function limiterFor(target: Target): Limiter {
 export function httpFor(target: Target, extra: Pick<HttpOptions, 'limiter' | 'onExchange' | 'signal'> & { timeoutMs?: number } = {}): HttpClient {
   const renew = renewerFor(target);
   return new HttpClient({ token: target.token, tokenSource: () => tokenFor(target), ...(renew ? { renewToken: renew } : {}), timeoutMs: target.timeoutMs, ...extra });
+}
+
+/** The HTTP client of a test: like httpFor, and it stops sending once the runner stops the run (stop.ts). */
+export function testHttp(target: Target, extra: Pick<HttpOptions, 'limiter' | 'onExchange'> & { signal: AbortSignal }): HttpClient {
+  return httpFor(target, { ...extra, signal: AbortSignal.any([extra.signal, runStopSignal()]) });
 }

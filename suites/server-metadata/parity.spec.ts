@@ -28,13 +28,13 @@ async function script(ctx: ConformanceContext, client: MetadataClient, on: reado
 }
 
 conformance('SM-V2-002', { title: 'the same sequence on /v2 and /v2.1 gives the same statuses and bodies', apis: 'once' }, async (ctx) => {
-  if (ctx.profile.bases.length < 2) ctx.notApplicable(`profile '${ctx.profile.name}' documents only ${ctx.profile.bases.join(', ')}`);
-  const [first, second] = ctx.profile.bases.map((api) => ctx.serverOn(api)) as [MetadataClient, MetadataClient];
+  if (ctx.bases.length < 2) ctx.notApplicable(`the run tests only ${ctx.bases.join(', ')} (profile '${ctx.profile.name}')`);
+  const [first, second] = ctx.bases.map((api) => ctx.serverOn(api)) as [MetadataClient, MetadataClient];
   await seed(ctx, {}, first);
-  const onFirst = await ctx.step(`sequence on ${ctx.profile.bases[0]}`, () => script(ctx, first, [first, second]));
+  const onFirst = await ctx.step(`sequence on ${ctx.bases[0]}`, () => script(ctx, first, [first, second]));
   await seed(ctx, {}, second);
-  const onSecond = await ctx.step(`sequence on ${ctx.profile.bases[1]}`, () => script(ctx, second, [first, second]));
-  expect(onSecond, `${ctx.profile.bases[1]} answers like ${ctx.profile.bases[0]}`).toEqual(onFirst);
+  const onSecond = await ctx.step(`sequence on ${ctx.bases[1]}`, () => script(ctx, second, [first, second]));
+  expect(onSecond, `${ctx.bases[1]} answers like ${ctx.bases[0]}`).toEqual(onFirst);
 });
 
 /** One answer, reduced to what parity compares: status, and the fault name or the map (messages may differ). */
@@ -50,7 +50,7 @@ function shape(ex: Exchange): { status: number; body: unknown } {
  * outside those four areas to both bases and compares status and fault name or map.
  */
 conformance('SM-V2-001', { title: '/v2 differs from /v2.1 only by the four documented legacy differences', apis: 'once' }, async (ctx) => {
-  if (!ctx.profile.bases.includes('v2') || !ctx.profile.bases.includes('v2.1')) ctx.notApplicable(`profile '${ctx.profile.name}' documents only ${ctx.profile.bases.join(', ')}`);
+  if (!ctx.bases.includes('v2') || !ctx.bases.includes('v2.1')) ctx.notApplicable(`the run tests only ${ctx.bases.join(', ')} (profile '${ctx.profile.name}')`);
   const v2 = ctx.serverOn('v2');
   const v21 = ctx.serverOn('v2.1');
   const both = (op: Operation) => ctx.serves(op, v2) && ctx.serves(op, v21);

@@ -13,17 +13,20 @@ export interface CliResult {
   resultsDir: string;
 }
 
-/** The environment without any metaconform or OpenStack variable of the developer's shell. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `metaconform-${prefix}-`));
+}
+
+/** The run journals of this test file's runs (never the developer's own state folder). */
+export const STATE_DIR = tempDir('state');
+
+/** The environment without any metaconform or OpenStack variable of the developer's shell; journals go to STATE_DIR. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(METACONFORM_|OS_)/.test(k)) env[k] = v;
   }
-  return { ...env, ...extra };
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `metaconform-${prefix}-`));
+  return { ...env, METACONFORM_STATE_DIR: STATE_DIR, ...extra };
 }
 
 /** Runs the CLI in a fresh process (in a temp working directory, so no .env is read) and collects its output. */
