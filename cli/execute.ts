@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createVitest } from 'vitest/node';
 import BehaviourReporter, { type RunRecord } from '../reporters/behaviour-reporter.ts';
 import { closeConnections } from '../lib/http/client.ts';
+import { exportSecrets, SECRETS_ENV } from '../lib/http/redact.ts';
 import { SUITE_FILES_ENV, TESTS_AT_ONCE_ENV } from '../lib/harness/suites.ts';
 import { TARGET_ENV, type Target } from '../lib/harness/target.ts';
 import { suiteFiles } from './suite-files.ts';
@@ -38,6 +39,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
   // the runner's probes and snapshot leave a kept-alive connection; the tests send from the worker
   await closeConnections();
   process.env[TARGET_ENV] = JSON.stringify(targets);
+  process.env[SECRETS_ENV] = exportSecrets();
   process.env[TESTS_AT_ONCE_ENV] = String(testsAtOnce(targets));
   process.env[SUITE_FILES_ENV] = JSON.stringify(opts.files ?? suiteFiles());
   try {
@@ -63,6 +65,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
     }
   } finally {
     delete process.env[TARGET_ENV];
+    delete process.env[SECRETS_ENV];
     delete process.env[TESTS_AT_ONCE_ENV];
     delete process.env[SUITE_FILES_ENV];
     process.exitCode = undefined;
