@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../lib/config/load.ts';
 import { EXIT } from '../lib/errors.ts';
@@ -18,12 +18,13 @@ import { markPhase, phases } from '../lib/results/phases.ts';
 import { lanes } from '../lib/harness/leases.ts';
 import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
+import { ensureResultsDir } from './usage.ts';
 import { connectEndpoint, releaseCreated, releaseLock, restoreSnapshot, startEmbedded, type ResolvedTarget } from './target.ts';
 
 export { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
 export function prepareResults(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  ensureResultsDir(dir);
   for (const name of Object.values(RESULT_FILES)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
@@ -83,7 +84,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
   const warnings = resolved.warnings ?? [];
   for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
-  if (resolved.snapshot) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(resolved.snapshot, null, 2)}\n`);
+  if (resolved.snapshot) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), redactText(`${JSON.stringify(resolved.snapshot, null, 2)}\n`));
 
   let stopSuites: (() => Promise<void>) | undefined;
   let cleaned = false;
