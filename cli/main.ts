@@ -252,7 +252,7 @@ export async function main(argv: string[]): Promise<number> {
         const overrides = parseOptions(rest.filter((a) => a !== '--trend'), { '--results-dir': 'METACONFORM_RESULTS_DIR', '--last': 'last' });
         const { resultsDir } = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
         if (trend) {
-          const last = overrides.last === undefined ? 10 : Number(overrides.last);
+          const last = overrides.last === undefined ? 10 : /^\d{1,6}$/.test(overrides.last) ? Number(overrides.last) : NaN;
           if (!Number.isInteger(last) || last < 1) throw new ConfigError('--last', `must be a whole number of runs, got '${overrides.last}'`);
           const { formatTrend, readHistory } = await import('../lib/results/history.ts');
           console.log(formatTrend(readHistory(resultsDir), last));

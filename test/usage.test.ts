@@ -73,6 +73,11 @@ describe.concurrent('names are looked up as own names', () => {
     expectUsageError(await runCli(['run', '--profile', '__proto__'], endpoint()), /unknown profile '__proto__'/);
   });
 
+  test.each(['__proto__', 'toString'])('OS_INTERFACE=%s → exit 2', async (name) => {
+    const run = await runCli(['run'], { OS_AUTH_URL: `${counter.url}/v3`, OS_TOKEN: 'usage-token-123456', OS_PROJECT_ID: 'p1', METACONFORM_SERVER_ID: 's1', OS_INTERFACE: name });
+    expectUsageError(run, new RegExp(`OS_INTERFACE: must be public, internal or admin, got '${name}'`));
+  });
+
   test.each(['nope', '__proto__', 'toString'])('METACONFORM_REFERENCE_MUTANT=%s → exit 2 listing the mutants, nothing written', async (name) => {
     const run = await runCli(['run'], { METACONFORM_REFERENCE_MUTANT: name });
     expectUsageError(run, new RegExp(`METACONFORM_REFERENCE_MUTANT: unknown mutant '${name}' \\(known: .*put-merges`));
@@ -126,6 +131,12 @@ describe.concurrent('--targets, --cloud and --region are checked whole before th
 
   test('an unknown behaviour or tag stops it too', async () => {
     expectUsageError(await runCli(['run', '--region', 'r1,r2', '--tag', 'nope'], endpoint()), /target r1: --tag: unknown tag 'nope'/);
+  });
+});
+
+describe.concurrent('other arguments', () => {
+  test.each(['1e3', '0x10', '2.5', '0'])('report --trend --last %s → exit 2', async (last) => {
+    expectUsageError(await runCli(['report', '--trend', '--last', last]), /--last: must be a whole number of runs/);
   });
 });
 
