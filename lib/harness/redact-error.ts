@@ -73,7 +73,7 @@ export function redactError<T>(error: T, seen = new Map<object, unknown>()): T {
   return error;
 }
 
-/** Allure runtime messages the test recorded (steps, their failures, matcher steps, attachments), masked in place. */
+/** Allure runtime messages the test recorded (steps, their failures, matcher steps), masked in place. */
 function redactMeta(meta: Record<string, unknown>): void {
   for (const key of Object.keys(meta)) {
     const value = meta[key];
@@ -82,15 +82,14 @@ function redactMeta(meta: Record<string, unknown>): void {
   }
 }
 
-/** One Allure runtime message; an attachment's content (base64) is decoded, masked and encoded again. */
+/**
+ * One Allure runtime message. Attachments are left as they are: the harness attaches transcripts made of
+ * masked parts (lib/http/exchange.ts), and masking them again would double the cost of masking a run; any
+ * other attachment is caught by the scrub of the results folder, which then says so.
+ */
 function redactMessage(message: unknown): unknown {
-  const m = message as { type?: string; data?: { content?: unknown; encoding?: unknown } };
-  if ((m.type === 'attachment_content' || m.type === 'global_attachment_content') && typeof m.data?.content === 'string' && m.data.encoding === 'base64') {
-    const text = Buffer.from(m.data.content, 'base64').toString('utf8');
-    const masked = redactText(text);
-    const data = redactValue({ ...m.data, content: '' }) as Record<string, unknown>;
-    return { ...m, data: { ...data, content: masked === text ? m.data.content : Buffer.from(masked, 'utf8').toString('base64') } };
-  }
+  const m = message as { type?: string };
+  if (m.type === 'attachment_content' || m.type === 'global_attachment_content') return message;
   return redactValue(message);
 }
 

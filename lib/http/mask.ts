@@ -154,6 +154,7 @@ interface Window {
 }
 
 const FILTER_BITS = 1 << 18;
+/** The filter's bucket of a hash (scan() computes it inline). */
 const bucket = (h: number) => (h ^ (h >>> 14)) & (FILTER_BITS - 1);
 
 export type Masker = (text: string) => string;
@@ -194,40 +195,56 @@ export function compileMasker(secrets: Iterable<string>): Masker {
 
   return (text: string): string => {
     if (text.length < shortest) return text;
-    const spans: [number, number][] = [];
-    for (const w of windows) {
-      const n = w.length;
-      if (text.length < n) continue;
-      let h = hashOf(text, 0, n);
-      for (let i = 0; ; i++) {
-        const b = bucket(h);
-        if (w.filter[b >>> 3]! & (1 << (b & 7))) {
-          const candidates = w.needles.get(h);
-          if (candidates) {
-            const hit = candidates.find((needle) => text.startsWith(needle, i));
-            if (hit !== undefined) spans.push([i, i + hit.length]);
-          }
-        }
-        if (i + n >= text.length) break;
-        h = (Math.imul((h - Math.imul(text.charCodeAt(i), w.top)) | 0, BASE) + text.charCodeAt(i + n)) | 0;
-      }
-    }
-    if (!spans.length) return text;
-    spans.sort((a, b) => a[0] - b[0]);
-    let out = '';
-    let at = 0;
-    let [start, end] = spans[0]!;
-    for (const [s, e] of spans) {
-      if (s <= end) end = Math.max(end, e);
-      else {
-        out += text.slice(at, start) + REDACTED;
-        at = end;
-        start = s;
-        end = e;
-      }
-    }
-    return out + text.slice(at, start) + REDACTED + text.slice(end);
+    let spans: number[] | undefined;
+    for (const w of windows) if (text.length >= w.length) spans = scan(text, w, spans);
+    return spans ? replaceSpans(text, spans) : text;
   };
+}
+
+/** The [start, end) pairs of the needles of one window found in a text, appended to `spans`. */
+function scan(text: string, w: Window, spans: number[] | undefined): number[] | undefined {
+  const n = w.length;
+  const top = w.top;
+  const filter = w.filter;
+  const last = text.length - n;
+  let h = 0;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  for (let i = 0; ; i++) {
+    const b = (h ^ (h >>> 14)) & (FILTER_BITS - 1);
+    if ((filter[b >>> 3]! & (1 << (b & 7))) !== 0) {
+      const end = matchAt(text, i, w.needles.get(h));
+      if (end > 0) (spans ??= []).push(i, end);
+    }
+    if (i >= last) return spans;
+    h = (Math.imul((h - Math.imul(text.charCodeAt(i), top)) | 0, BASE) + text.charCodeAt(i + n)) | 0;
+  }
+}
+
+/** The end of the (longest) needle that starts at `i`, or 0. */
+function matchAt(text: string, i: number, candidates: string[] | undefined): number {
+  if (!candidates) return 0;
+  for (const needle of candidates) if (text.startsWith(needle, i)) return i + needle.length;
+  return 0;
+}
+
+/** The text with every span masked; overlapping or touching spans become one mask. */
+function replaceSpans(text: string, flat: number[]): string {
+  const spans: [number, number][] = [];
+  for (let k = 0; k < flat.length; k += 2) spans.push([flat[k]!, flat[k + 1]!]);
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  let [start, end] = spans[0]!;
+  for (const [s, e] of spans) {
+    if (s <= end) end = Math.max(end, e);
+    else {
+      out += text.slice(at, start) + REDACTED;
+      at = end;
+      start = s;
+      end = e;
+    }
+  }
+  return out + text.slice(at, start) + REDACTED + text.slice(end);
 }
 
 /** `scheme://user:password@` in a URL: the userinfo is masked (`scheme://***@`). */
