@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli, tempDir, type CliResult } from './helpers/cli.ts';
+import { cleanEnv, ROOT, runCli, tempDir, type CliResult } from './helpers/cli.ts';
 import { startCounter, type Hostile } from './helpers/hostile.ts';
 
 /**
@@ -57,9 +58,18 @@ describe.concurrent('the results folder is checked before anything is sent', () 
     expectUsageError(run, /is not writable: permission denied/);
   });
 
-  test('certify and mutants check it too', async () => {
+  test('certify, mutants and the differential check it too', async () => {
     expectUsageError(await runCli(['certify'], { ...endpoint(), METACONFORM_RESULTS_DIR: '/proc/metaconform-x' }), /METACONFORM_RESULTS_DIR: cannot create/);
     expectUsageError(await runCli(['mutants', '--results-dir', '/proc/metaconform-x']), /--results-dir: cannot create/);
+    const differential = await new Promise<CliResult>((done) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'differential.mjs')], { cwd: tempDir('differential'), env: cleanEnv({ ...endpoint(), METACONFORM_RESULTS_DIR: '/proc/metaconform-x' }) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => done({ code, stdout, stderr, resultsDir: '' }));
+    });
+    expectUsageError(differential, /differential: configuration error: METACONFORM_RESULTS_DIR: cannot create/);
   });
 });
 
