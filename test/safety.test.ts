@@ -75,6 +75,20 @@ describe('a target that echoes the token', () => {
   });
 });
 
+describe('the scrub of the results folder', () => {
+  test('a configured secret that reaches a file some other way (an expectation’s reason) is masked there, and the run says so', async () => {
+    const PASSWORD = `scrubbed-${random()}-${random()}`;
+    const cwd = tempDir('scrub-run');
+    writeFileSync(join(cwd, 'expectations.yaml'), `- id: SM-HDR-001\n  expect: fail\n  reason: ticket 42, reproduced with ${PASSWORD} and ${Buffer.from(PASSWORD).toString('base64')}\n`);
+    // OS_PASSWORD alone does not make an endpoint target: this runs the embedded reference
+    const run = await runCli(['run', '--behaviour', 'SM-HDR-001', '--expectations', 'expectations.yaml'], { OS_PASSWORD: PASSWORD }, cwd);
+    expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/metaconform: masked a secret in [1-9]\d* file\(s\) of \S+ after the run/);
+    expect(filesBelow(run.resultsDir).some(([f, c]) => f.endsWith('summary.json') && c.includes('reproduced with ***'))).toBe(true);
+    expect(leaks(artefacts(run), [PASSWORD])).toEqual([]);
+  });
+});
+
 describe('a Keystone that echoes the request in its 401', () => {
   let keystone: Hostile;
   beforeAll(async () => {
