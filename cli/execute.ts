@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createVitest } from 'vitest/node';
 import BehaviourReporter, { type RunRecord } from '../reporters/behaviour-reporter.ts';
 import { closeConnections, connectionFacts } from '../lib/http/connections.ts';
+import { exportSecrets, SECRETS_ENV } from '../lib/http/redact.ts';
 import { SUITE_FILES_ENV, TESTS_AT_ONCE_ENV } from '../lib/harness/suites.ts';
 import { TARGET_ENV, type Target } from '../lib/harness/target.ts';
 import { suiteFiles } from './suite-files.ts';
@@ -40,6 +41,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
   for (const t of targets) t.connections = connectionFacts(t.root);
   await closeConnections();
   process.env[TARGET_ENV] = JSON.stringify(targets);
+  process.env[SECRETS_ENV] = exportSecrets();
   process.env[TESTS_AT_ONCE_ENV] = String(testsAtOnce(targets));
   process.env[SUITE_FILES_ENV] = JSON.stringify(opts.files ?? suiteFiles());
   try {
@@ -65,6 +67,7 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
     }
   } finally {
     delete process.env[TARGET_ENV];
+    delete process.env[SECRETS_ENV];
     delete process.env[TESTS_AT_ONCE_ENV];
     delete process.env[SUITE_FILES_ENV];
     process.exitCode = undefined;

@@ -4,6 +4,8 @@ import { ConfigError, EXIT } from '../lib/errors.ts';
 import { loadExpectations } from '../lib/results/expectations.ts';
 import { exitForError } from './exit.ts';
 import { resolveSelection } from './selection.ts';
+import { guardConsole, scrubAndReport, scrubOnExit } from './safety.ts';
+import { checkMutant, checkOutputFile, checkPublicKey, checkReadableFile, checkSigningKey, ensureResultsDir } from './usage.ts';
 import { suiteVersion } from './paths.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,6 +48,11 @@ function parseOptions(args: string[], known: Record<string, string>): Record<str
   return env;
 }
 
+/** The argument or variable that named the results folder, for a usage error about it. */
+function resultsVar(fromArgs: Record<string, string>): string {
+  return fromArgs.METACONFORM_RESULTS_DIR !== undefined ? '--results-dir' : 'METACONFORM_RESULTS_DIR';
+}
+
 const MAX_RETRIES = 3;
 
 function parseRetries(raw: string | undefined): number {
@@ -69,10 +76,13 @@ function failedIn(dir: string): string[] {
  * One invocation, several clouds or regions: each is run in turn (its own CLI process and results subfolder),
  * then a combined matrix is written; the exit status is the worst of the targets'.
  */
-async function runMany(args: string[], clouds: string[], regions: string[], env: Record<string, string>): Promise<number> {
-  const { targetRuns, targetsFromFile, worstExit, writeMatrix } = await import('./multi.ts');
+async function runMany(args: string[], lists: RunLists, env: Record<string, string>): Promise<number> {
+  const { checkTargetList, resultsFolderOf, targetRuns, targetsFromFile, worstExit, writeMatrix } = await import('./multi.ts');
   const { spawnSync } = await import('node:child_process');
-  const base = loadConfig({ ...process.env, ...env, METACONFORM_TARGET: 'reference' }).resultsDir;
+  const clouds = lists['--cloud'];
+  const regions = lists['--region'];
+  const base = ensureResultsDir(loadConfig({ ...process.env, ...env, METACONFORM_TARGET: 'reference' }).resultsDir, resultsVar(env));
+  scrubOnExit(base);
   const passOn: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!.split('=')[0]!;
@@ -83,7 +93,20 @@ async function runMany(args: string[], clouds: string[], regions: string[], env:
     passOn.push(args[i]!);
   }
   const listed = env.targets ? targetsFromFile(env.targets) : [];
-  const runs = [...listed, ...(clouds.length || regions.length ? targetRuns(clouds, regions) : [])].map((t) => ({ ...t, resultsDir: join(base, t.label.replaceAll('/', '__')) }));
+  const runs = checkTargetList(env.targets ? '--targets' : '--cloud', [...listed, ...(clouds.length || regions.length ? targetRuns(clouds, regions) : [])]).map((t) => ({ ...t, resultsDir: join(base, resultsFolderOf(t)) }));
+  // every target's configuration, selection and expectations are checked before the first one runs
+  parseRetries(env.retries);
+  if (env.expectations) loadExpectations(env.expectations);
+  for (const t of runs) {
+    try {
+      const config = loadConfig({ ...process.env, ...env, ...t.env });
+      resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
+      if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`target ${t.label}`, e.message);
+      throw e;
+    }
+  }
   const done: { label: string; exitCode: number; resultsDir: string }[] = [];
   for (const t of runs) {
     console.log(`metaconform: === target ${t.label} ===`);
@@ -96,8 +119,10 @@ async function runMany(args: string[], clouds: string[], regions: string[], env:
   return worst;
 }
 
+type RunLists = Record<'--behaviour' | '--tag' | '--exclude' | '--cloud' | '--region', string[]>;
+
 /** `run`'s arguments: value options, repeatable list options (comma-separated too) and flags. */
-function parseRunArgs(args: string[]): { env: Record<string, string>; lists: Record<'--behaviour' | '--tag' | '--exclude' | '--cloud' | '--region', string[]>; flags: Set<string> } {
+function parseRunArgs(args: string[]): { env: Record<string, string>; lists: RunLists; flags: Set<string> } {
   const values: Record<string, string> = {
     '--profile': 'METACONFORM_PROFILE',
     '--results-dir': 'METACONFORM_RESULTS_DIR',
@@ -127,14 +152,17 @@ function parseRunArgs(args: string[]): { env: Record<string, string>; lists: Rec
 }
 
 export async function main(argv: string[]): Promise<number> {
+  guardConsole();
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run': {
         loadDotenv({ quiet: true });
         const { env, lists, flags } = parseRunArgs(rest);
-        if (lists['--cloud'].length || lists['--region'].length || env.targets) return await runMany(rest, lists['--cloud'], lists['--region'], env);
+        if (lists['--cloud'].length || lists['--region'].length || env.targets) return await runMany(rest, lists, env);
         const config = loadConfig({ ...process.env, ...env });
+        if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
+        const retries = parseRetries(env.retries);
         if (env.rerun) {
           const again = failedIn(env.rerun);
           if (!again.length) {
@@ -145,12 +173,16 @@ export async function main(argv: string[]): Promise<number> {
         }
         const selection = resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
         const expectations = env.expectations ? loadExpectations(env.expectations) : undefined;
+        if (!flags.has('--dry-run')) {
+          ensureResultsDir(config.resultsDir, resultsVar(env));
+          scrubOnExit(config.resultsDir);
+        }
         const { runConformance } = await import('./run.ts');
         return await runConformance(config, {
           selection,
           ...(expectations ? { expectations } : {}),
           strictExpectations: flags.has('--strict-expectations'),
-          retries: parseRetries(env.retries),
+          retries,
           dryRun: flags.has('--dry-run'),
         });
       }
@@ -160,10 +192,18 @@ export async function main(argv: string[]): Promise<number> {
         if (refused) throw new ConfigError(refused.split('=')[0]!, 'is refused by certify: a certification runs the full required set of the profile, with no selection, expectations or retries');
         const overrides = parseOptions(rest, { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR', '--sign': 'sign', '--out': 'out' });
         const config = loadConfig({ ...process.env, ...overrides });
+        if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
+        // the key and the archive's folder are checked before the run, not after it
+        if (overrides.sign) checkSigningKey('--sign', overrides.sign);
+        ensureResultsDir(config.resultsDir, resultsVar(overrides));
+        const out = overrides.out ?? join(config.resultsDir, 'certification-bundle.tar.gz');
+        checkOutputFile('--out', out);
+        scrubOnExit(config.resultsDir);
         const { runConformance } = await import('./run.ts');
         const { writeBundle, relativeTo } = await import('./bundle.ts');
         const status = await runConformance(config);
-        const out = overrides.out ?? join(config.resultsDir, 'certification-bundle.tar.gz');
+        // the bundle is made of the scrubbed results
+        scrubAndReport(config.resultsDir);
         writeBundle(config.resultsDir, config.profile.name, out, overrides.sign);
         console.log(`metaconform: certification bundle written to ${relativeTo(out)}${overrides.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)}'`);
         return status;
@@ -172,6 +212,8 @@ export async function main(argv: string[]): Promise<number> {
         const [bundle, ...more] = rest;
         if (!bundle || bundle.startsWith('--')) throw new ConfigError('verify', 'usage: metaconform verify <bundle.tar.gz> [--pubkey key.pem]');
         const { pubkey } = parseOptions(more, { '--pubkey': 'pubkey' });
+        checkReadableFile('verify', bundle);
+        if (pubkey) checkPublicKey('--pubkey', pubkey);
         const { verifyBundle } = await import('./bundle.ts');
         const { problems, notes } = verifyBundle(bundle, pubkey);
         for (const n of notes) console.log(`note: ${n}`);
@@ -200,6 +242,8 @@ export async function main(argv: string[]): Promise<number> {
         loadDotenv({ quiet: true });
         const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR', '--only': 'only' });
         const config = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
+        ensureResultsDir(config.resultsDir, resultsVar(overrides));
+        scrubOnExit(config.resultsDir);
         const { runMutantsCommand } = await import('./matrix.ts');
         return await runMutantsCommand(config, overrides.only?.split(',').map((n) => n.trim()).filter(Boolean));
       }
@@ -209,12 +253,16 @@ export async function main(argv: string[]): Promise<number> {
         const overrides = parseOptions(rest.filter((a) => a !== '--trend'), { '--results-dir': 'METACONFORM_RESULTS_DIR', '--last': 'last' });
         const { resultsDir } = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
         if (trend) {
-          const last = overrides.last === undefined ? 10 : Number(overrides.last);
+          const last = overrides.last === undefined ? 10 : /^\d{1,6}$/.test(overrides.last) ? Number(overrides.last) : NaN;
           if (!Number.isInteger(last) || last < 1) throw new ConfigError('--last', `must be a whole number of runs, got '${overrides.last}'`);
           const { formatTrend, readHistory } = await import('../lib/results/history.ts');
           console.log(formatTrend(readHistory(resultsDir), last));
           return EXIT.CONFORMANT;
         }
+        ensureResultsDir(resultsDir, resultsVar(overrides));
+        // the report is made of scrubbed results, and scrubbed again when the process ends
+        scrubAndReport(resultsDir);
+        scrubOnExit(resultsDir);
         const { generateReport } = await import('./report.ts');
         return await generateReport(resultsDir);
       }

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../lib/config/load.ts';
 import { EXIT } from '../lib/errors.ts';
@@ -24,11 +24,12 @@ import { stopWorkers } from '../lib/harness/stop.ts';
 
 /** How long a stopped run waits for its tests to end before it undoes the run anyway (their requests are dropped at once). */
 const STOP_GRACE_MS = 10_000;
+import { ensureResultsDir } from './usage.ts';
 
 export { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
 export function prepareResults(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  ensureResultsDir(dir);
   for (const name of Object.values(RESULT_FILES)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
@@ -90,7 +91,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   const warnings = resolved.warnings ?? [];
   for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
   const journal = resolved.journal;
-  if (journal?.journal.snapshot.server) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), `${JSON.stringify(journal.journal.snapshot.server, null, 2)}\n`);
+  if (journal?.journal.snapshot.server) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), redactText(`${JSON.stringify(journal.journal.snapshot.server, null, 2)}\n`));
 
   let stopSuites: (() => Promise<void>) | undefined;
   let undoing: Promise<string | undefined> | undefined;

@@ -1,10 +1,12 @@
 /** `npm run differential`: the differential against the embedded reference, or against the endpoint the environment names. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { openSession } from '../lib/auth/session.ts';
 import { loadConfig } from '../lib/config/load.ts';
 import { exitForError } from '../cli/exit.ts';
+import { guardConsole, scrubOnExit } from '../cli/safety.ts';
+import { ensureResultsDir } from '../cli/usage.ts';
 import { ConfigError, EXIT } from '../lib/errors.ts';
 import { redactText } from '../lib/http/redact.ts';
 import { formatReport, hasUnexplained, loadCases, runDifferential, startEmbeddedForDifferential, type DiffTarget } from './run.ts';
@@ -12,9 +14,12 @@ import { formatReport, hasUnexplained, loadCases, runDifferential, startEmbedded
 export const RESULT_FILE = 'differential.json';
 
 export async function main(): Promise<number> {
+  guardConsole();
   try {
     loadDotenv({ quiet: true });
     const config = loadConfig(process.env);
+    ensureResultsDir(config.resultsDir);
+    scrubOnExit(config.resultsDir);
     const cases = loadCases();
     let target: DiffTarget;
     let close: (() => Promise<void>) | undefined;
@@ -42,7 +47,6 @@ export async function main(): Promise<number> {
     try {
       const report = await runDifferential(target, cases);
       console.log(formatReport(report));
-      mkdirSync(config.resultsDir, { recursive: true });
       writeFileSync(join(config.resultsDir, RESULT_FILE), redactText(`${JSON.stringify(report, null, 2)}\n`));
       return hasUnexplained(report) ? EXIT.NON_CONFORMANT : EXIT.CONFORMANT;
     } finally {

@@ -19,7 +19,8 @@ export const DEFAULT_PROFILE = 'nova';
 
 export function getProfile(name: string | undefined): Profile {
   const wanted = (name ?? '').trim() || DEFAULT_PROFILE;
-  const profile = PROFILES[wanted];
+  // own properties only: '__proto__' or 'constructor' name no profile
+  const profile = Object.hasOwn(PROFILES, wanted) ? PROFILES[wanted] : undefined;
   if (!profile) {
     throw new ConfigError('METACONFORM_PROFILE', `unknown profile '${wanted}' (known: ${Object.keys(PROFILES).join(', ')})`);
   }

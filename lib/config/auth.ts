@@ -70,7 +70,7 @@ export function authFrom(env: Env): AuthMethod {
     throw new ConfigError('OS_AUTH_URL', `'${authUrl}' is not an http(s) URL`);
   }
   const rawInterface = value(env, 'OS_INTERFACE') ?? 'public';
-  const iface = INTERFACES[rawInterface];
+  const iface = Object.hasOwn(INTERFACES, rawInterface) ? INTERFACES[rawInterface] : undefined;
   if (!iface) throw new ConfigError('OS_INTERFACE', `must be public, internal or admin, got '${rawInterface}'`);
   const creds = credentials(env);
   const scope = project(env);

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
+import { registerEntrySecrets } from './secrets.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -43,8 +44,10 @@ function readCloud(path: string, cloud: string): Record<string, unknown> | undef
     throw new ConfigError('OS_CLOUD', `cannot read ${path}: ${(e as Error).message.split('\n')[0]}`);
   }
   const clouds = (doc as { clouds?: Record<string, unknown> } | null)?.clouds;
-  const entry = clouds?.[cloud];
-  return entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : undefined;
+  const entry = clouds && Object.hasOwn(clouds, cloud) ? clouds[cloud] : undefined;
+  if (!entry || typeof entry !== 'object') return undefined;
+  registerEntrySecrets(entry as Record<string, unknown>);
+  return entry as Record<string, unknown>;
 }
 
 function flatten(entry: Record<string, unknown>): Env {

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.ts';
 import { authFrom } from './auth.ts';
 import { withCloud } from './clouds.ts';
 import { normaliseComputeUrl, type ApiVersion, type ComputeEndpoint } from './endpoint.ts';
+import { refuseUserinfo, registerConfiguredSecrets } from './secrets.ts';
 import { VARS } from './variables.ts';
 
 export type { AuthMethod } from '../auth/types.ts';
@@ -131,7 +132,11 @@ export function targetKind(env: Env): 'reference' | 'endpoint' {
  * entry of clouds.yaml / secure.yaml fills in OS_* variables the environment does not set.
  */
 export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: string): RunConfig {
+  registerConfiguredSecrets(rawEnv);
   const env = withCloud(rawEnv, cwd, home);
+  registerConfiguredSecrets(env);
+  refuseUserinfo(value(rawEnv, 'OS_AUTH_URL') === undefined && value(env, 'OS_AUTH_URL') !== undefined ? `auth_url of cloud '${value(env, 'OS_CLOUD')}' (clouds.yaml)` : 'OS_AUTH_URL', value(env, 'OS_AUTH_URL'));
+  refuseUserinfo(VARS.computeUrl, value(env, VARS.computeUrl));
   const profile = getProfile(value(env, VARS.profile));
   const resultsDir = resolve(cwd, value(env, VARS.resultsDir) ?? 'results');
   const stateDir = resolve(cwd, value(env, VARS.stateDir) ?? join(value(env, 'XDG_STATE_HOME') ?? join(homedir(), '.local', 'state'), 'metaconform'));

@@ -9,6 +9,7 @@ import type { HttpClient } from '../http/client.ts';
 import { formatExchange, type Exchange } from '../http/exchange.ts';
 import { InfrastructureError } from '../errors.ts';
 import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
+import { redacting } from './redact-error.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
 import { fixtureServerIds, lease, type Resource } from './leases.ts';
@@ -119,7 +120,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
   for (const run of runs) {
     // how many start at once is decided in one place, the runner's testsAtOnce (vitest's maxConcurrency):
     // 1 makes these run one after another, in order
-    test.concurrent(`[${id}] ${title} (${run.label})`, async (t: TestContext) => {
+    test.concurrent(`[${id}] ${title} (${run.label})`, redacting(async (t: TestContext) => {
       const meta: ConformanceMeta = { behaviour: id, target: target.id, api: run.label };
       t.task.meta.conformance = meta;
       if (record) await labels(id, run.label);
@@ -210,7 +211,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
         leases.release();
         await attachTranscript(exchanges);
       }
-    });
+    }));
   }
 }
 

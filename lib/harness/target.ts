@@ -2,7 +2,7 @@ import { registerRenewalSecrets, type Renewal } from '../auth/session.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import type { Served } from './served.ts';
 import { adoptConnectionFacts } from '../http/connections.ts';
-import { registerSecret } from '../http/redact.ts';
+import { importSecrets, registerSecret } from '../http/redact.ts';
 
 /** Environment variable through which the runner hands the resolved target to the test workers. */
 export const TARGET_ENV = 'METACONFORM_RESOLVED_TARGET';
@@ -67,6 +67,7 @@ export function currentTargets(): Target[] {
     throw new Error(`${TARGET_ENV} is not set: run the suites through 'metaconform run' (npm run conformance), not vitest directly`);
   }
   cached = JSON.parse(raw) as Target[];
+  importSecrets();
   for (const t of cached) {
     adoptConnectionFacts(t.root, t.connections);
     registerSecret(t.token);
