@@ -42,7 +42,7 @@ describe('a target that echoes the token', () => {
     expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(1);
     // the leaks were there: tests failed on them, and what they show is masked
     expect(proxy.requests).toBeGreaterThan(100);
-    expect(run.stdout).toMatch(/FAILED +SM-REPLACE-001/);
+    expect(run.stdout).toMatch(/FAILED +SM-LIST-001/);
     expect(filesBelow(run.resultsDir).some(([f, c]) => f.endsWith('junit.xml') && c.includes('leak-b64in1') && c.includes('***'))).toBe(true);
     // caught at the source: the final scrub found nothing left to mask
     expect(run.stderr).not.toMatch(/masked a secret/);
