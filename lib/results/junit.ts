@@ -163,7 +163,7 @@ export function parseJunit(xml: string): JunitDocument {
     trimValues: false,
     processEntities: true,
     htmlEntities: false,
-    isArray: (name) => ['testsuite', 'testcase', 'property', 'failure', 'error', 'skipped'].includes(name),
+    isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ['testsuite', 'testcase', 'properties', 'property', 'failure', 'error', 'skipped', 'system-out'].includes(name),
   });
   const doc = parser.parse(xml) as Node;
   const root = doc.testsuites as Node | undefined;
