@@ -62,7 +62,7 @@ function labelValues(result: AllureResultLike, name: string): string[] {
 /**
  * Allure results aggregated per behaviour (label `behaviour`), with the same rule as the summary: each result's
  * status stands for an outcome, the behaviour's level (from the catalogue) decides the status. A result without
- * a behaviour, with an unknown status, or a second result of the same behaviour and API base is a problem.
+ * a behaviour, with an unknown status, or a second result of the same test (behaviour, API base, name) is a problem.
  */
 export function aggregateAllure(results: readonly { file: string; result: AllureResultLike }[], levelOf: (id: string) => Level | undefined): { behaviours: Map<string, AllureBehaviour>; problems: string[] } {
   const problems: string[] = [];
@@ -95,9 +95,9 @@ export function aggregateAllure(results: readonly { file: string; result: Allure
       problems.push(`${file}: ${id} [${api}] has status ${JSON.stringify(result.status)}`);
       continue;
     }
-    const key = `${id} [${api}]`;
+    const key = `${id} [${api}] ${typeof result.name === 'string' ? result.name : ''}`;
     if (seen.has(key)) {
-      problems.push(`${file}: duplicate result for ${key} (also ${seen.get(key)})`);
+      problems.push(`${id}: duplicate result [${api}] in ${file} (also ${seen.get(key)})`);
       continue;
     }
     seen.set(key, file);
