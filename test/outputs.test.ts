@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CATALOGUE, findBehaviour } from '../catalogue/index.ts';
 import { aggregateAllure, SEVERITY } from '../lib/results/allure.ts';
-import { familyOf, junitKind, junitTotals, parseJunit } from '../lib/results/junit.ts';
+import { familyOf, formatJunit, junitKind, junitTotals, parseJunit } from '../lib/results/junit.ts';
 import { countStatuses, formatCounts, STATUSES, SUMMARY_TAG, type BehaviourStatus, type Summary } from '../lib/results/summary.ts';
 import { runCli, type CliResult } from './helpers/cli.ts';
 
@@ -111,5 +111,29 @@ describe('every output tells the same per-behaviour story (one run, mutant level
       expect(listed, status).toEqual(summary.behaviours.filter((b) => b.status === status).map((b) => b.id));
     }
     expect(printed).toContain(`verdict: ${summary.verdict} (exit 1)`);
+  });
+});
+
+describe('JUnit from the summary', () => {
+  test('details are XML-escaped (markup, quotes, newlines, characters XML cannot carry) and read back intact', () => {
+    const nasty = 'expected "<meta>" & \'x\' ]]> got\n\u0001\u0008 é 🙂 \uD800';
+    const fake: Summary = {
+      profile: 'nova',
+      behaviours: [
+        { id: 'SM-KEY-001', rule: 'rule <&>', level: 'required', status: 'failed', reason: nasty, tests: [{ name: 't', target: 'x', file: 'f', behaviour: 'SM-KEY-001', api: 'v2', outcome: 'failed', detail: nasty }] },
+        { id: 'SM-KEY-006', rule: 'r', level: 'informational', status: 'observed', reason: nasty, tests: [] },
+      ],
+      counts: countStatuses(['failed', 'observed']),
+      problems: [],
+      warnings: [nasty],
+      exitCode: 1,
+      verdict: 'NON-CONFORMANT',
+    };
+    const xml = formatJunit(fake, { name: 'metaconform "nova" <x>' });
+    expect(xml).not.toMatch(/[\u0001\u0008]|\uD800(?![\uDC00-\uDFFF])/);
+    const doc = parseJunit(xml);
+    expect(doc.totals).toEqual({ tests: 2, failures: 1, errors: 0, skipped: 0 });
+    expect(doc.cases.map((c) => [c.behaviour, c.status, c.kind, c.classname])).toEqual([['SM-KEY-001', 'failed', 'failure', 'SM-KEY'], ['SM-KEY-006', 'observed', 'passed', 'SM-KEY']]);
+    expect(xml).toContain('message="expected &quot;&lt;meta&gt;&quot; &amp; &apos;x&apos; ]]&gt; got&#10;\uFFFD\uFFFD é 🙂 \uFFFD"');
   });
 });
