@@ -163,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
         const status = await runConformance(config);
         const out = overrides.out ?? join(config.resultsDir, 'certification-bundle.tar.gz');
         writeBundle(config.resultsDir, config.profile.name, out, overrides.sign);
-        console.log(`metaconform: certification bundle written to ${relativeTo(out)}${overrides.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)}'`);
+        console.log(`metaconform: certification bundle written to ${relativeTo(out)}${overrides.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)} ${overrides.sign ? '--pubkey <the public key>' : '--allow-unsigned'}'`);
         return status;
       }
       case 'verify': {
