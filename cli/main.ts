@@ -21,7 +21,7 @@ commands:
             --profile NAME, --results-dir DIR
   list      print the behaviour catalogue (ID, level, rule); --json for machines
   certify   the full required run of a profile into one verifiable archive (--sign key.pem: Ed25519, --out FILE)
-  verify    check a certification bundle offline (--pubkey key.pem): manifest, signature, catalogue, results
+  verify    check a certification bundle offline (--pubkey key.pem, or --allow-unsigned): manifest, signature, catalogue, results
   cleanup   what earlier runs left: journals of unfinished runs (original metadata, locks, markers) and servers
             named metaconform-*; --yes undoes and deletes them, --journal FILE a journal from elsewhere,
             --clear-marker removes a run marker whose run is gone from METACONFORM_SERVER_ID
@@ -205,21 +205,18 @@ export async function main(argv: string[]): Promise<number> {
         // the bundle is made of the scrubbed results
         scrubAndReport(config.resultsDir);
         writeBundle(config.resultsDir, config.profile.name, out, overrides.sign);
-        console.log(`metaconform: certification bundle written to ${relativeTo(out)}${overrides.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)}'`);
+        console.log(`metaconform: certification bundle written to ${relativeTo(out)}${overrides.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)} ${overrides.sign ? '--pubkey <the public key>' : '--allow-unsigned'}'`);
         return status;
       }
       case 'verify': {
-        const [bundle, ...more] = rest;
-        if (!bundle || bundle.startsWith('--')) throw new ConfigError('verify', 'usage: metaconform verify <bundle.tar.gz> [--pubkey key.pem]');
+        const allowUnsigned = rest.includes('--allow-unsigned');
+        const [bundle, ...more] = rest.filter((a) => a !== '--allow-unsigned');
+        if (!bundle || bundle.startsWith('--')) throw new ConfigError('verify', 'usage: metaconform verify <bundle.tar.gz> [--pubkey key.pem] [--allow-unsigned]');
         const { pubkey } = parseOptions(more, { '--pubkey': 'pubkey' });
         checkReadableFile('verify', bundle);
         if (pubkey) checkPublicKey('--pubkey', pubkey);
-        const { verifyBundle } = await import('./bundle.ts');
-        const { problems, notes } = verifyBundle(bundle, pubkey);
-        for (const n of notes) console.log(`note: ${n}`);
-        for (const p of problems) console.log(`PROBLEM: ${p}`);
-        console.log(problems.length ? `verify: REJECTED (${problems.length} problem(s))` : 'verify: OK — manifest intact, catalogue unchanged, every required behaviour present and passed, nothing applied');
-        return problems.length ? EXIT.NON_CONFORMANT : EXIT.CONFORMANT;
+        const { runVerify } = await import('./bundle.ts');
+        return await runVerify(bundle, { ...(pubkey !== undefined ? { pubkey } : {}), allowUnsigned });
       }
       case 'cleanup': {
         loadDotenv({ quiet: true });

@@ -104,7 +104,7 @@ export function worstExit(codes: number[]): number {
   return codes.reduce((worst, c) => (SEVERITY.indexOf(c) > SEVERITY.indexOf(worst) ? c : worst), EXIT.CONFORMANT as number);
 }
 
-const CELL: Record<string, string> = { passed: 'passed', flaky: 'FLAKY', failed: '**FAILED**', known: 'known', 'advisory-failed': 'advisory', 'not-applicable': 'n/a', error: 'no verdict', untested: '' };
+const CELL: Record<string, string> = { passed: 'passed', flaky: 'FLAKY', failed: '**FAILED**', known: 'known', 'advisory-failed': 'advisory', 'advisory-error': 'advisory no verdict', observed: 'observed', 'not-applicable': 'n/a', error: 'no verdict', untested: '' };
 
 /** results/matrix.md, .json and .html: behaviour × target, with each target's exit status. */
 export function writeMatrix(dir: string, runs: { label: string; exitCode: number; resultsDir: string }[]): string {

@@ -9,9 +9,10 @@ import type { Expectations } from '../lib/results/expectations.ts';
 import type { ResolvedSelection } from './selection.ts';
 import { formatSummary, summarise } from '../lib/results/summary.ts';
 import { discoverFacts } from './discovery.ts';
-import { appliesTo, CATALOGUE } from '../catalogue/index.ts';
+import { appliesTo, CATALOGUE, findBehaviour } from '../catalogue/index.ts';
 import type { RunRecord } from '../lib/results/records.ts';
-import AllureReporter from '../reporters/allure-reporter.ts';
+import AllureReporter, { writeAllureRunInfo } from '../reporters/allure-reporter.ts';
+import { formatJunit } from '../lib/results/junit.ts';
 import ProgressReporter from '../reporters/progress-reporter.ts';
 import { executeSuites } from './execute.ts';
 import { markPhase, phases } from '../lib/results/phases.ts';
@@ -48,9 +49,9 @@ export interface RunOptions {
   retries?: number;
 }
 
-/** Behaviours with a failed or no-verdict test in a record. */
+/** Behaviours with a failed or no-verdict test in a record (informational ones are observed, never retried). */
 function unsettled(record: RunRecord): string[] {
-  return [...new Set(record.tests.filter((t) => t.outcome === 'failed' || t.outcome === 'error').map((t) => t.behaviour))];
+  return [...new Set(record.tests.filter((t) => (t.outcome === 'failed' || t.outcome === 'error') && findBehaviour(t.behaviour)?.level !== 'informational').map((t) => t.behaviour))];
 }
 
 /** The behaviours a run declares tests for: the selection, less those an expectation skips. */
@@ -130,6 +131,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const expectedToFail = (opts.expectations?.entries ?? []).filter((e) => e.expect === 'fail').map((e) => e.id);
   let restoreProblem: string | undefined;
   let record: RunRecord;
   const flaky = new Set<string>();
@@ -140,20 +142,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
       ...(toRun ? { files: suiteFilesFor(toRun) } : {}),
       reporters: [
         new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
-        ['junit', { outputFile: join(config.resultsDir, RESULT_FILES.junit), suiteName: `metaconform ${config.profile.name}` }],
-        new AllureReporter({
-            resultsDir: join(config.resultsDir, RESULT_FILES.allure),
-            environmentInfo: {
-              target: target.label,
-              'target kind': target.kind,
-              ...(region ? { region } : {}),
-              microversions: `${facts.minMicroversion ?? '?'} – ${facts.maxMicroversion ?? '?'}`,
-              profile: config.profile.name,
-              selection: selectionLine,
-              ...(opts.expectations ? { expectations: opts.expectations.file } : {}),
-              'suite version': suiteVersion(),
-            },
-          }),
+        new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail }),
       ],
     });
     for (let attempt = 1; attempt <= (opts.retries ?? 0); attempt++) {
@@ -165,7 +154,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
         testsFile: join(config.resultsDir, `tests-retry-${attempt}.json`),
         onStoppable: (stop) => (stopSuites = stop),
         files: suiteFilesFor(again),
-        reporters: [new ProgressReporter(again.length, log), new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure) })],
+        reporters: [new ProgressReporter(again.length, log), new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail })],
       });
       for (const id of again) if (!unsettled({ tests: retry.tests.filter((t) => t.behaviour === id), problems: [] }).length && retry.tests.some((t) => t.behaviour === id)) flaky.add(id);
       record = { tests: [...record.tests.filter((t) => !again.includes(t.behaviour)), ...retry.tests], problems: [...record.problems, ...retry.problems] };
@@ -201,6 +190,18 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   const applied = { selection: { description: selectionLine, ...(opts.selection?.selection ?? {}) }, ...(opts.expectations ? { expectations: opts.expectations } : {}) };
   writeFileSync(join(config.resultsDir, RESULT_FILES.summary), `${JSON.stringify({ target: target.label, suiteVersion: suiteVersion(), runner, ...authEnforced, ...applied, ...summary }, null, 2)}\n`);
   writeFileSync(join(config.resultsDir, RESULT_FILES.summaryText), `${text}\n`);
+  // JUnit and the Allure environment from the same per-behaviour results as the summary
+  writeFileSync(join(config.resultsDir, RESULT_FILES.junit), formatJunit(summary, { name: `metaconform ${config.profile.name}`, timestamp: startedAt, target: target.label }));
+  writeAllureRunInfo(join(config.resultsDir, RESULT_FILES.allure), {
+    target: target.label,
+    'target kind': target.kind,
+    ...(region ? { region } : {}),
+    microversions: `${facts.minMicroversion ?? '?'} – ${facts.maxMicroversion ?? '?'}`,
+    profile: config.profile.name,
+    selection: selectionLine,
+    ...(opts.expectations ? { expectations: opts.expectations.file } : {}),
+    'suite version': suiteVersion(),
+  }, summary);
   writeCertification(config.resultsDir, {
     suiteVersion: suiteVersion(),
     profile: config.profile.name,

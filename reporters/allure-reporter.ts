@@ -5,7 +5,13 @@ import type { Globals, TestResult, TestResultContainer } from 'allure-js-commons
 import type { Category, EnvironmentInfo } from 'allure-js-commons/sdk';
 import { FileSystemWriter, type Writer } from 'allure-js-commons/sdk/reporter';
 import AllureVitestReporter from 'allure-vitest/reporter';
+import type { TestModule } from 'vitest/node';
+import { findBehaviour } from '../catalogue/index.ts';
+import { allurePrefix, allureStatus, outcomeOfAllure, SEVERITY } from '../lib/results/allure.ts';
 import { markPhase } from '../lib/results/phases.ts';
+import type { TestOutcome } from '../lib/results/records.ts';
+import { STATUSES, type Summary } from '../lib/results/summary.ts';
+import { outcomeOf } from './behaviour-reporter.ts';
 
 /** Files written at once by one flush; enough to keep the disk busy, few enough to keep descriptors free. */
 const WRITES_IN_FLIGHT = 64;
@@ -18,12 +24,15 @@ const WRITES_IN_FLIGHT = 64;
 class BufferedWriter implements Writer {
   private pending: [name: string, content: string | Buffer][] = [];
   private readonly direct: FileSystemWriter;
+  /** Applied to every test result before it is written (see present()). */
+  present: (result: TestResult) => void = () => undefined;
 
   constructor(private readonly dir: string) {
     this.direct = new FileSystemWriter({ resultsDir: dir });
   }
 
   writeResult(result: TestResult): void {
+    this.present(result);
     this.pending.push([`${result.uuid}-result.json`, JSON.stringify(result)]);
   }
 
@@ -69,11 +78,37 @@ class BufferedWriter implements Writer {
 
 type Runtime = { writer: Writer };
 
-/** allure-vitest's reporter with the buffered writer above; the results folder is the same as Allure's. */
+/**
+ * The one place where Allure results are shaped by the behaviour's level (the mapping is in
+ * lib/results/allure.ts): the status follows the summary's outcome of the test (only an assertion is a
+ * failure), severity and a tag name the level, an advisory result's message says it never fails the run, an
+ * informational one is an observation (passed, never failed or broken), an expected failure is marked known.
+ */
+function present(result: TestResult, outcome: TestOutcome | undefined, expectedToFail: ReadonlySet<string>): void {
+  const id = result.labels.find((l) => l.name === 'behaviour')?.value;
+  const behaviour = id ? findBehaviour(id) : undefined;
+  if (!behaviour) return;
+  const { level } = behaviour;
+  const seen = outcome ?? outcomeOfAllure(result.status ?? '');
+  if (!seen) return;
+  result.status = allureStatus(level, seen) as TestResult['status'];
+  result.labels = result.labels.filter((l) => l.name !== 'severity' && l.name !== 'level');
+  result.labels.push({ name: 'level', value: level }, { name: 'severity', value: SEVERITY[level] });
+  if (level !== 'required') result.labels.push({ name: 'tag', value: level });
+  const original = result.statusDetails?.message;
+  const prefix = allurePrefix(level, seen);
+  if (prefix) result.statusDetails = { ...result.statusDetails, message: original ? `${prefix}: ${original}` : prefix };
+  if (seen === 'failed' && level !== 'informational' && expectedToFail.has(behaviour.id)) {
+    // Allure's results format has statusDetails.known for an expected failure (not in allure-js-commons' types)
+    result.statusDetails = { ...result.statusDetails, known: true, message: `KNOWN FAILURE (expected, does not fail the run): ${result.statusDetails?.message ?? ''}` } as TestResult['statusDetails'];
+  }
+}
+
+/** allure-vitest's reporter with the buffered writer above and the level-aware results; the results folder is the same as Allure's. */
 export default class AllureReporter extends AllureVitestReporter {
   private buffered?: BufferedWriter;
 
-  constructor(private readonly options: { resultsDir: string; environmentInfo?: EnvironmentInfo }) {
+  constructor(private readonly options: { resultsDir: string; environmentInfo?: EnvironmentInfo; expectedToFail?: readonly string[] }) {
     super(options);
   }
 
@@ -84,8 +119,37 @@ export default class AllureReporter extends AllureVitestReporter {
   }
 
   override async onTestRunEnd(...args: Parameters<AllureVitestReporter['onTestRunEnd']>): Promise<void> {
+    // each test's outcome as the behaviour reporter records it, by test name (Allure's own guess at failed or
+    // broken looks at the error's stack; the summary counts only assertions as failures)
+    const outcomes = new Map<string, TestOutcome | undefined>();
+    for (const mod of (args[0] ?? []) as unknown as readonly TestModule[]) {
+      for (const test of mod.children?.allTests() ?? []) {
+        const outcome = outcomeOf(test)?.outcome;
+        outcomes.set(test.name, outcomes.has(test.name) && outcomes.get(test.name) !== outcome ? undefined : outcome);
+      }
+    }
+    const expected = new Set(this.options.expectedToFail ?? []);
+    if (this.buffered) this.buffered.present = (result) => present(result, outcomes.get(result.name ?? ''), expected);
     super.onTestRunEnd(...args);
     await this.buffered?.flush();
     markPhase('allure results written');
   }
+}
+
+/** Categories of the results folder (Allure 2's categories.json; Allure 3 reads the same rules from allurerc.mjs). */
+const CATEGORIES: Category[] = [
+  { name: 'Advisory results (never fail the run)', matchedStatuses: ['failed', 'broken'] as Category['matchedStatuses'], messageRegex: 'ADVISORY [\\s\\S]*' },
+  { name: 'Known failures (expected)', matchedStatuses: ['failed'] as Category['matchedStatuses'], messageRegex: 'KNOWN FAILURE[\\s\\S]*' },
+];
+
+/**
+ * After the run's summary: the Allure environment (what ran against what, and the per-behaviour counts of the
+ * summary, the same as every other output) and the categories.
+ */
+export function writeAllureRunInfo(resultsDir: string, info: EnvironmentInfo, summary: Summary): void {
+  mkdirSync(resultsDir, { recursive: true });
+  const writer = new FileSystemWriter({ resultsDir });
+  const counts = Object.fromEntries(STATUSES.map((s) => [`behaviours ${s}`, String(summary.counts[s])]));
+  writer.writeEnvironmentInfo({ ...info, ...counts, verdict: summary.verdict, 'exit status': String(summary.exitCode) });
+  writer.writeCategoriesDefinitions(CATEGORIES);
 }

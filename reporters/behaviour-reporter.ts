@@ -9,7 +9,8 @@ import type { RunRecord, TestOutcome } from '../lib/results/records.ts';
 
 export type { RunRecord, TestOutcome, TestRecord } from '../lib/results/records.ts';
 
-function outcomeOf(test: TestCase): { outcome: TestOutcome; detail?: string } | undefined {
+/** A test's outcome as the summary counts it (only an assertion is a verdict on the target). */
+export function outcomeOf(test: TestCase): { outcome: TestOutcome; detail?: string } | undefined {
   const result = test.result();
   if (result.state === 'passed') return { outcome: 'passed' };
   if (result.state === 'skipped') return { outcome: 'not-applicable', detail: result.note ?? test.meta().conformance?.notApplicable ?? 'skipped' };

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Summary } from './summary.ts';
+import { formatCounts, STATUS_LABEL, type Summary } from './summary.ts';
 
 export interface CertificationInput {
   suiteVersion: string;
@@ -14,16 +14,7 @@ export interface CertificationInput {
   summary: Summary;
 }
 
-const LABEL: Record<string, string> = {
-  passed: 'passed',
-  failed: 'FAILED',
-  'advisory-failed': 'advisory failed',
-  'not-applicable': 'not applicable',
-  error: 'infrastructure error',
-  known: 'known failure (expected)',
-  flaky: 'FLAKY (failed, then passed on a retry)',
-  untested: 'untested',
-};
+const LABEL: Readonly<Record<string, string>> = STATUS_LABEL;
 
 /** results/certification.json and .md: what a certifier reads (no secret: hosts, versions, results only). */
 export function writeCertification(dir: string, input: CertificationInput): void {
@@ -56,7 +47,7 @@ export function writeCertification(dir: string, input: CertificationInput): void
     `| run | ${input.startedAt} – ${input.finishedAt} |`,
     `| selection | ${input.selection} |`,
     `| expectations | ${input.expectations ?? 'none'} |`,
-    `| totals | ${Object.entries(summary.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${LABEL[k] ?? k}`).join(', ')} |`,
+    `| totals | ${formatCounts(summary.counts)} |`,
     ...t.notes.map((n) => `| note | **${n}** |`),
     '',
     '| behaviour | level | result | reason |',

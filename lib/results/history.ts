@@ -37,14 +37,14 @@ export function readHistory(dir: string): HistoryEntry[] {
     .map((l) => JSON.parse(l) as HistoryEntry);
 }
 
-const MARK: Record<string, string> = { passed: '✓', flaky: '~', failed: '✗', known: 'k', 'advisory-failed': 'a', 'not-applicable': '-', error: '?', untested: ' ' };
+const MARK: Record<BehaviourStatus, string> = { passed: '✓', flaky: '~', failed: '✗', known: 'k', 'advisory-failed': 'a', 'advisory-error': 'A', observed: 'o', 'not-applicable': '-', error: '?', untested: ' ' };
 
 /** Per behaviour: its last `last` outcomes (oldest first) and the run where its outcome last changed. */
 export function formatTrend(history: HistoryEntry[], last: number): string {
   if (!history.length) return 'no history yet: each run appends one line to results/history.jsonl';
   const runs = history.slice(-last);
   const ids = [...new Set(runs.flatMap((r) => Object.keys(r.results)))];
-  const lines = [`trend over the last ${runs.length} run(s) (${runs[0]!.time} … ${runs[runs.length - 1]!.time}); ✓ passed ✗ failed ~ flaky k known ? no verdict - n/a`];
+  const lines = [`trend over the last ${runs.length} run(s) (${runs[0]!.time} … ${runs[runs.length - 1]!.time}); ✓ passed ✗ failed ~ flaky k known ? no verdict - n/a a advisory failed A advisory no verdict o observed`];
   for (const id of ids) {
     const outcomes = history.map((r) => r.results[id]);
     let changed: string | undefined;

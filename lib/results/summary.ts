@@ -4,7 +4,42 @@ import type { Expectation, Expectations } from './expectations.ts';
 import type { RunRecord, TestRecord } from './records.ts';
 import { EXIT } from '../errors.ts';
 
-export type BehaviourStatus = 'passed' | 'flaky' | 'failed' | 'known' | 'advisory-failed' | 'not-applicable' | 'error' | 'untested';
+/**
+ * A behaviour's result: what every output (console, summary, JUnit, Allure, certification, history) reports.
+ * - required: passed / failed (exit 1) / error = no verdict (exit 3) / not-applicable / untested;
+ * - advisory: a failure is advisory-failed and a no verdict advisory-error, reported apart, never the exit status;
+ * - informational: observed whenever a test ran (what the target did, whatever the check's outcome), never
+ *   counted as failed or no verdict;
+ * - expectations and retries: known (an expected failure), flaky (failed, then passed on a retry).
+ */
+export type BehaviourStatus = 'passed' | 'flaky' | 'failed' | 'known' | 'advisory-failed' | 'advisory-error' | 'observed' | 'not-applicable' | 'error' | 'untested';
+
+/** Every status, in the order outputs list them, with the words they use. */
+export const STATUSES: readonly BehaviourStatus[] = ['passed', 'failed', 'not-applicable', 'error', 'known', 'flaky', 'advisory-failed', 'advisory-error', 'observed', 'untested'];
+
+export const STATUS_LABEL: Readonly<Record<BehaviourStatus, string>> = {
+  passed: 'passed',
+  failed: 'FAILED',
+  'not-applicable': 'not applicable',
+  error: 'no verdict',
+  known: 'known failure (expected)',
+  flaky: 'FLAKY (failed, then passed on a retry)',
+  'advisory-failed': 'advisory failed',
+  'advisory-error': 'advisory no verdict',
+  observed: 'observed (informational)',
+  untested: 'untested',
+};
+
+export function emptyCounts(): Record<BehaviourStatus, number> {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<BehaviourStatus, number>;
+}
+
+/** Per-status counts of a list of behaviour results. */
+export function countStatuses(statuses: Iterable<BehaviourStatus>): Record<BehaviourStatus, number> {
+  const counts = emptyCounts();
+  for (const s of statuses) counts[s]++;
+  return counts;
+}
 
 export interface BehaviourResult {
   id: string;
@@ -39,13 +74,28 @@ export interface Summary {
   verdict: string;
 }
 
-function statusOf(behaviour: Behaviour, tests: TestRecord[]): { status: BehaviourStatus; reason?: string } {
+/** What a test did, in words (an informational behaviour's observation). */
+function observation(t: Pick<TestRecord, 'api' | 'outcome' | 'detail'>): string {
+  const what = t.outcome === 'passed' ? 'as the check expects' : t.outcome === 'failed' ? `unlike the check: ${t.detail ?? 'failed'}` : t.outcome === 'error' ? `no verdict: ${t.detail ?? 'error'}` : `not applicable: ${t.detail ?? ''}`;
+  return `[${t.api}] ${what}`;
+}
+
+/**
+ * A behaviour's status from its tests' outcomes and its level: the one rule every output follows (the summary
+ * here; verify applies it to the JUnit and Allure files of a bundle too).
+ */
+export function behaviourStatus(level: Level, tests: readonly Pick<TestRecord, 'api' | 'outcome' | 'detail'>[]): { status: BehaviourStatus; reason?: string } {
   const first = (outcome: TestRecord['outcome']) => tests.find((t) => t.outcome === outcome);
-  const failed = first('failed');
-  if (failed) return { status: behaviour.level === 'required' ? 'failed' : 'advisory-failed', reason: `[${failed.api}] ${failed.detail}` };
-  const error = first('error');
-  if (error) return { status: 'error', reason: `[${error.api}] ${error.detail}` };
-  if (first('passed')) return { status: 'passed' };
+  if (level === 'informational') {
+    const ran = tests.filter((t) => t.outcome !== 'not-applicable');
+    if (ran.length) return { status: 'observed', reason: ran.map(observation).join('; ') };
+  } else {
+    const failed = first('failed');
+    if (failed) return { status: level === 'required' ? 'failed' : 'advisory-failed', reason: `[${failed.api}] ${failed.detail}` };
+    const error = first('error');
+    if (error) return { status: level === 'required' ? 'error' : 'advisory-error', reason: `[${error.api}] ${error.detail}` };
+    if (first('passed')) return { status: 'passed' };
+  }
   const na = first('not-applicable');
   if (na) return { status: 'not-applicable', reason: na.detail ?? 'not applicable' };
   return { status: 'untested' };
@@ -67,24 +117,25 @@ export function summarise(record: RunRecord, profile: Profile, opts: SummaryOpti
   const behaviours: BehaviourResult[] = CATALOGUE.filter((b) => !opts.selected || opts.selected.includes(b.id) || expected.get(b.id)?.expect === 'skip').map((b) => {
     const tests = record.tests.filter((t) => t.behaviour === b.id);
     if (!appliesTo(b, profile.name)) return { id: b.id, rule: b.rule, level: b.level, status: 'not-applicable', reason: `not part of profile '${profile.name}'`, tests };
-    const result = { id: b.id, rule: b.rule, level: b.level, ...statusOf(b, tests), tests };
+    const result = { id: b.id, rule: b.rule, level: b.level, ...behaviourStatus(b.level, tests), tests };
     if (result.status === 'passed' && opts.flaky?.includes(b.id)) return { ...result, status: 'flaky' as const, reason: 'failed, then passed on a retry' };
     return withExpectation(result, expected.get(b.id));
   });
-  const counts: Record<BehaviourStatus, number> = { passed: 0, flaky: 0, failed: 0, known: 0, 'advisory-failed': 0, 'not-applicable': 0, error: 0, untested: 0 };
-  for (const b of behaviours) counts[b.status]++;
+  const counts = countStatuses(behaviours.map((b) => b.status));
   const stale = behaviours.filter((b) => b.stale).map((b) => b.id);
   let exitCode: number = EXIT.CONFORMANT;
-  let verdict = `CONFORMANT: every applicable behaviour passed${counts.known ? ` (${counts.known} known failure(s) expected)` : ''}`;
+  // only required behaviours decide the exit status: advisory and informational results are reported apart
+  const apart = [counts.known && `${counts.known} known failure(s) expected`, counts['advisory-failed'] && `${counts['advisory-failed']} advisory failed`, counts['advisory-error'] && `${counts['advisory-error']} advisory without verdict`, counts.observed && `${counts.observed} informational observed`].filter(Boolean);
+  let verdict = `CONFORMANT: every applicable required behaviour passed${apart.length ? ` (${apart.join(', ')})` : ''}`;
   if (counts.failed > 0) {
     exitCode = EXIT.NON_CONFORMANT;
-    verdict = `NON-CONFORMANT: ${counts.failed} behaviour(s) failed`;
+    verdict = `NON-CONFORMANT: ${counts.failed} required behaviour(s) failed`;
   } else if (opts.strictExpectations && stale.length > 0) {
     exitCode = EXIT.NON_CONFORMANT;
     verdict = `STALE EXPECTATIONS: ${stale.join(', ')} pass but are expected to fail`;
   } else if (counts.error > 0 || record.problems.length > 0) {
     exitCode = EXIT.NO_VERDICT;
-    verdict = 'NO VERDICT: the target could not be reached or answered without a verdict for some behaviours';
+    verdict = 'NO VERDICT: the target could not be reached or answered without a verdict for some required behaviours';
   } else if (record.tests.length === 0) {
     exitCode = EXIT.NO_VERDICT;
     verdict = 'NO VERDICT: no conformance test ran';
@@ -92,28 +143,47 @@ export function summarise(record: RunRecord, profile: Profile, opts: SummaryOpti
   return { profile: profile.name, behaviours, counts, problems: record.problems, warnings: [], exitCode, verdict };
 }
 
+/** The per-status counts line (the same words in every output); the first four always, the others when non-zero. */
+export function formatCounts(counts: Record<BehaviourStatus, number>): string {
+  const words: Record<BehaviourStatus, string> = {
+    passed: 'passed', failed: 'failed', 'not-applicable': 'not applicable', error: 'no verdict (error)', known: 'known failures', flaky: 'FLAKY',
+    'advisory-failed': 'advisory failed', 'advisory-error': 'advisory no verdict', observed: 'observed (informational)', untested: 'untested',
+  };
+  const always: BehaviourStatus[] = ['passed', 'failed', 'not-applicable', 'error'];
+  const total = STATUSES.reduce((n, s) => n + counts[s], 0);
+  return `${STATUSES.filter((s) => always.includes(s) || counts[s] > 0).map((s) => `${counts[s]} ${words[s]}`).join(', ')} — ${total} behaviours`;
+}
+
+/** The tag before a behaviour's line in the printed summary, per status (passed behaviours are not listed). */
+export const SUMMARY_TAG: Readonly<Partial<Record<BehaviourStatus, string>>> = {
+  failed: 'FAILED',
+  known: 'KNOWN',
+  flaky: 'FLAKY',
+  'advisory-failed': 'ADVISORY',
+  'advisory-error': 'ADV-NV',
+  error: 'ERROR',
+  observed: 'OBSERVED',
+  'not-applicable': 'N/A',
+  untested: 'UNTESTED',
+};
+
 /** The short human summary printed at the end of a run. */
 export function formatSummary(summary: Summary, targetLabel: string): string {
   const c = summary.counts;
-  const lines = [
-    '',
-    `metaconform summary — profile ${summary.profile} — target ${targetLabel}`,
-    `behaviours: ${c.passed} passed, ${c.failed} failed, ${c['not-applicable']} not applicable, ${c.error} no verdict (error)` +
-      (c.known ? `, ${c.known} known failures` : '') +
-      (c.flaky ? `, ${c.flaky} FLAKY` : '') +
-      (c['advisory-failed'] ? `, ${c['advisory-failed']} advisory failed` : '') +
-      (c.untested ? `, ${c.untested} untested` : ''),
-  ];
-  const show = (status: BehaviourStatus, label: string) => {
-    for (const b of summary.behaviours.filter((x) => x.status === status)) lines.push(`  ${label} ${b.id}  ${b.reason ?? b.rule}`.slice(0, 400));
+  const lines = ['', `metaconform summary — profile ${summary.profile} — target ${targetLabel}`, `behaviours: ${formatCounts(c)}`];
+  const show = (status: BehaviourStatus) => {
+    for (const b of summary.behaviours.filter((x) => x.status === status)) lines.push(`  ${SUMMARY_TAG[status]!.padEnd(8)} ${b.id}  ${(b.reason ?? b.rule).replaceAll('\n', ' ')}`.slice(0, 400));
   };
-  show('failed', 'FAILED  ');
-  show('known', 'KNOWN   ');
-  show('flaky', 'FLAKY   ');
+  show('failed');
+  show('known');
+  show('flaky');
   for (const b of summary.behaviours.filter((x) => x.stale)) lines.push(`  STALE    ${b.id}  ${b.reason}`.slice(0, 400));
-  show('advisory-failed', 'ADVISORY');
-  show('error', 'ERROR   ');
-  show('not-applicable', 'N/A     ');
+  show('error');
+  show('advisory-failed');
+  show('advisory-error');
+  show('observed');
+  show('not-applicable');
+  show('untested');
   for (const p of summary.problems) lines.push(`  PROBLEM  ${p}`.slice(0, 400));
   for (const w of summary.warnings) lines.push(`  WARNING  ${w}`.slice(0, 400));
   if (c.failed) lines.push(`failed behaviour IDs: ${summary.behaviours.filter((b) => b.status === 'failed').map((b) => b.id).join(', ')}`);
