@@ -11,6 +11,7 @@ import { showImage } from './compute/images.ts';
 import { limits } from './compute/limits.ts';
 import { serverAction } from './compute/lock_server.ts';
 import { serverMetadata } from './compute/server_metadata.ts';
+import { serverTags, type TagOperation } from './compute/server_tags.ts';
 import { bootServer, deleteServer, listServers, showServer } from './compute/servers.ts';
 import { routeMiss, send, sendFault } from './wsgi.ts';
 
@@ -18,6 +19,7 @@ export type Route =
   | { kind: 'server-meta'; op: Operation; serverId: string; key?: string }
   | { kind: 'image-meta'; op: Operation; imageId: string; key?: string }
   | { kind: 'server-action'; serverId: string }
+  | { kind: 'server-tags'; op: TagOperation; serverId: string; tag?: string }
   | { kind: 'servers'; method: 'create' | 'list' }
   | { kind: 'server'; method: 'show' | 'delete'; serverId: string }
   | { kind: 'limits' }
@@ -35,6 +37,12 @@ export function matchRoute(ref: ReferenceContext, method: string, rest: string[]
   if (collection === 'servers' && id !== undefined && sub === undefined) return method === 'GET' ? { kind: 'server', method: 'show', serverId: id } : method === 'DELETE' ? { kind: 'server', method: 'delete', serverId: id } : undefined;
   if ((collection !== 'servers' && collection !== 'images') || id === undefined || extra.length) return undefined;
   if (collection === 'servers' && sub === 'action' && key === undefined && method === 'POST') return { kind: 'server-action', serverId: id };
+  if (collection === 'servers' && sub === 'tags') {
+    // the tag is the percent-decoded segment as is (no Implementation hook: tags are mutant-free)
+    const tagOps: Record<string, TagOperation> = segment === undefined ? { GET: 'index', PUT: 'update_all', DELETE: 'delete_all' } : { GET: 'show', PUT: 'update', DELETE: 'delete' };
+    const tagOp = tagOps[method];
+    return tagOp ? { kind: 'server-tags', op: tagOp, serverId: id, ...(segment !== undefined ? { tag: segment } : {}) } : undefined;
+  }
   if (sub !== 'metadata') return undefined;
   const ops: Record<string, Operation> = key === undefined ? { GET: 'list', PUT: 'replaceAll', POST: 'merge' } : { GET: 'show', PUT: 'setItem', DELETE: 'deleteItem' };
   const op = ops[method];
@@ -44,6 +52,7 @@ export function matchRoute(ref: ReferenceContext, method: string, rest: string[]
 
 /** What an empty PUT/POST body becomes for a route (the implementation's decision; Nova: None). */
 export function emptyBodyFor(ref: ReferenceContext, route: Route): unknown {
+  if (route.kind === 'server-tags') return null;
   return ref.impl.emptyBody('key' in route && route.key !== undefined ? 'item' : 'collection');
 }
 
@@ -60,6 +69,8 @@ export async function dispatch(ref: ReferenceContext, rq: RequestContext, route:
       return route.method === 'show' ? showServer(ref, rq, route.serverId) : deleteServer(ref, rq, route.serverId);
     case 'server-action':
       return serverAction(ref, rq, route.serverId, body);
+    case 'server-tags':
+      return serverTags(ref, rq, route, body);
     case 'server-meta':
       return serverMetadata(ref, rq, route, body);
     case 'image-meta':

@@ -11,7 +11,7 @@ export function findServer(ref: ReferenceContext, serverId: string): Server {
   const server = store.servers.get(serverId);
   if (!server || (impl.projectScoped && server.projectId !== projectId)) {
     // a mutant that never checks the server sees an unknown one as a server without metadata
-    if (!impl.checksServerExists) return { id: serverId, name: 'unknown', projectId, metadata: new Map(), vmState: 'active', launched: true, locked: false };
+    if (!impl.checksServerExists) return { id: serverId, name: 'unknown', projectId, metadata: new Map(), vmState: 'active', launched: true, locked: false, tags: new Set() };
     throw new Fault(404, `Instance ${serverId} could not be found.`);
   }
   return server;
