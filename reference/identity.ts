@@ -1,7 +1,8 @@
 /**
- * The identity endpoint the reference serves under /identity (a stand-in for Keystone's own API, modelled
- * on keystone/api/auth.py: POST /v3/auth/tokens). The tokens and catalog come from reference/keystone.ts.
- * Keystone's answers carry none of Nova's headers.
+ * The identity endpoint the reference serves under /identity, a stand-in for Keystone's own API: v3's
+ * POST /v3/auth/tokens (keystone/api/auth.py) and v2.0's POST /v2.0/tokens (keystone/token/controllers.py
+ * of the releases that still had v2.0, and Rackspace's identity service). The tokens and catalogs come from
+ * reference/keystone.ts. Keystone's answers carry none of Nova's headers.
  */
 import type { ReferenceContext, RequestContext } from './context.ts';
 
@@ -10,6 +11,10 @@ export function serveIdentity(ref: ReferenceContext, rq: RequestContext, segment
   const method = rq.req.method ?? 'GET';
   if (segments.join('/') === 'identity/v3/auth/tokens' && method === 'POST') {
     answer(rq, ref.keystone.authenticate(parseJson(raw), host));
+    return true;
+  }
+  if (segments.join('/') === 'identity/v2.0/tokens' && method === 'POST') {
+    answer(rq, ref.keystone.authenticateV2(parseJson(raw), host));
     return true;
   }
   return false;

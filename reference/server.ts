@@ -33,10 +33,12 @@ export interface ReferenceOptions {
   projectId?: string;
   quota?: number;
   port?: number;
-  /** The Keystone v3 it serves at /identity/v3 (a generated user unless given). */
+  /** The user of the Keystone it serves at /identity/v3 and /identity/v2.0 (a generated user unless given). */
   keystoneUser?: KeystoneUser;
   /** Lifetime of Keystone-issued tokens (default one hour). */
   tokenTtlMs?: number;
+  /** Regions in which its Keystone's catalogs offer compute (default RegionOne); the first is the identity endpoint's. */
+  regions?: readonly string[];
 }
 
 export interface ReferenceServer {
@@ -117,7 +119,15 @@ export async function startReference(options: ReferenceOptions): Promise<Referen
     projectId,
     quota: options.quota ?? options.profile.quota.defaultLimit,
     store: new Store(),
-    keystone: new Keystone({ user: options.keystoneUser ?? Keystone.defaultUser(), projectId, projectName: 'metaconform', region: 'RegionOne', tokenTtlMs: options.tokenTtlMs ?? 3_600_000, staticTokens: [token] }),
+    keystone: new Keystone({
+      user: options.keystoneUser ?? Keystone.defaultUser(),
+      projectId,
+      projectName: 'metaconform',
+      region: options.regions?.[0] ?? 'RegionOne',
+      ...(options.regions?.length ? { regions: options.regions } : {}),
+      tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
+      staticTokens: [token],
+    }),
   };
   const http = createServer((req, res) => {
     handle(ref, req, res).catch((err: unknown) => {
