@@ -10,18 +10,20 @@ import { startReference } from './server.ts';
 /**
  * Runs the reference implementation on its own, on 127.0.0.1, so the suite (or curl) can be pointed at it
  * like at any endpoint. Prints one JSON line with the settings to use (also for its Keystone v3 at
- * /identity/v3); secrets are never printed: the token comes from METACONFORM_REFERENCE_TOKEN or is written
- * to a file readable only by this user, the Keystone password and application-credential secret come from
- * METACONFORM_REFERENCE_PASSWORD and METACONFORM_REFERENCE_APP_SECRET (random otherwise).
+ * /identity/v3), then a second one with those of its Keystone v2.0 (/identity/v2.0); secrets are never
+ * printed: the token comes from METACONFORM_REFERENCE_TOKEN or is written to a file readable only by this
+ * user, the Keystone password, application-credential secret and API key come from
+ * METACONFORM_REFERENCE_PASSWORD, METACONFORM_REFERENCE_APP_SECRET and METACONFORM_REFERENCE_API_KEY
+ * (random otherwise). --regions A,B makes the catalogs offer compute in those regions (default RegionOne).
  *
- *   node bin/reference.mjs [--port N] [--profile NAME] [--mutant NAME]
+ *   node bin/reference.mjs [--port N] [--profile NAME] [--mutant NAME] [--token-ttl-ms N] [--regions A,B]
  */
 async function main(argv: string[]): Promise<void> {
   const opts: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]!;
-    if (!['--port', '--profile', '--mutant', '--token-ttl-ms'].includes(name) || argv[i + 1] === undefined) {
-      console.error(`usage: reference [--port N] [--profile NAME] [--mutant NAME] [--token-ttl-ms N] (bad argument '${name}')`);
+    if (!['--port', '--profile', '--mutant', '--token-ttl-ms', '--regions'].includes(name) || argv[i + 1] === undefined) {
+      console.error(`usage: reference [--port N] [--profile NAME] [--mutant NAME] [--token-ttl-ms N] [--regions A,B] (bad argument '${name}')`);
       process.exit(2);
     }
     opts[name.slice(2)] = argv[i + 1]!;
@@ -31,6 +33,8 @@ async function main(argv: string[]): Promise<void> {
   const user = Keystone.defaultUser();
   if (process.env.METACONFORM_REFERENCE_PASSWORD) user.password = process.env.METACONFORM_REFERENCE_PASSWORD;
   if (process.env.METACONFORM_REFERENCE_APP_SECRET) user.applicationCredential.secret = process.env.METACONFORM_REFERENCE_APP_SECRET;
+  if (process.env.METACONFORM_REFERENCE_API_KEY) user.apiKey = process.env.METACONFORM_REFERENCE_API_KEY;
+  const regions = opts.regions?.split(',').filter(Boolean);
   const reference = await startReference({
     profile,
     implementation: implementationFor(profile, opts.mutant),
@@ -38,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
     port: opts.port ? Number(opts.port) : 0,
     keystoneUser: user,
     ...(opts['token-ttl-ms'] ? { tokenTtlMs: Number(opts['token-ttl-ms']) } : {}),
+    ...(regions?.length ? { regions } : {}),
   });
   const server = reference.store.createServer(reference.projectId, { metadata: { purpose: 'standalone reference' } });
   const image = reference.store.createImage({ properties: { os_distro: 'reference' } });
@@ -56,6 +61,9 @@ async function main(argv: string[]): Promise<void> {
     OS_REGION_NAME: reference.keystone.options.region,
   };
   console.log(JSON.stringify({ METACONFORM_COMPUTE_URL: `${reference.url}/v2.1`, OS_PROJECT_ID: reference.projectId, METACONFORM_SERVER_ID: server.id, METACONFORM_IMAGE_ID: image.id, ...(tokenFile ? { tokenFile } : {}), keystone }));
+  // Keystone v2.0 (password or API key): its catalog's compute endpoint is the /v2/{tenant} base
+  const keystoneV2 = { OS_AUTH_URL: `${reference.url}/identity/v2.0`, OS_USERNAME: user.name, OS_TENANT_NAME: reference.keystone.options.projectName, OS_REGION_NAME: reference.keystone.options.region };
+  console.log(JSON.stringify({ keystoneV2 }));
   const stop = () => void reference.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -11,6 +11,8 @@ export interface Server {
   vmState: string;
   launched: boolean;
   locked: boolean;
+  /** Server tags (microversion 2.26): a set, as Nova's tags table keys them by (resource_id, tag). */
+  tags: Set<string>;
 }
 
 export interface Image {
@@ -22,8 +24,13 @@ export interface Image {
 export class Store {
   readonly servers = new Map<string, Server>();
   readonly images = new Map<string, Image>();
+  /**
+   * Servers deleted here, with their project: Nova keeps a deleted server's instance mapping (until it is
+   * archived), so some APIs (server tags) still find the mapping and then miss the instance.
+   */
+  readonly deletedServers = new Map<string, string>();
 
-  createServer(projectId: string, init: Partial<Omit<Server, 'metadata' | 'projectId'>> & { metadata?: Record<string, string> } = {}): Server {
+  createServer(projectId: string, init: Partial<Omit<Server, 'metadata' | 'projectId' | 'tags'>> & { metadata?: Record<string, string>; tags?: readonly string[] } = {}): Server {
     const id = init.id ?? randomUUID();
     const server: Server = {
       id,
@@ -33,9 +40,18 @@ export class Store {
       vmState: init.vmState ?? 'active',
       launched: init.launched ?? true,
       locked: init.locked ?? false,
+      tags: new Set(init.tags ?? []),
     };
     this.servers.set(server.id, server);
     return server;
+  }
+
+  /** Deletes a server (its instance mapping stays behind). */
+  deleteServer(id: string): void {
+    const server = this.servers.get(id);
+    if (!server) return;
+    this.servers.delete(id);
+    this.deletedServers.set(id, server.projectId);
   }
 
   createImage(init: { id?: string; properties?: Record<string, string> } = {}): Image {

@@ -1,4 +1,5 @@
 import type { Implementation } from './implementation.ts';
+import { Fault } from './faults.ts';
 
 /** Body shapes of the metadata write operations (nova/api/openstack/compute/schemas/server_metadata.py). */
 export type BodyKind = 'collection' | 'item';
@@ -62,4 +63,11 @@ export function validateBody(impl: Implementation, input: ValidationInput): Vali
   if (input.kind === 'item' && entries.length < 1) return { ok: false, message: `${prefix} ${repr(inner)} does not have enough properties` };
   if (input.kind === 'item' && entries.length > impl.maxItemProperties) return { ok: false, message: `${prefix} ${repr(inner)} has too many properties` };
   return { ok: true, map: Object.fromEntries(entries.map(([k, v]) => [impl.storedKey(k), impl.storedValue(v as string)])) };
+}
+
+/** A write body validated for a base (/v2 is the legacy v2 compatible mode), or a 400 Fault with the validator's message. */
+export function validatedBody(impl: Implementation, api: string, body: unknown, kind: BodyKind): Record<string, string> {
+  const result = validateBody(impl, { body, kind, legacy: api === 'v2' });
+  if (!result.ok) throw new Fault(400, result.message);
+  return result.map;
 }

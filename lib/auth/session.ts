@@ -2,7 +2,7 @@ import { normaliseComputeUrl, type ComputeEndpoint } from '../config/endpoint.ts
 import { ConfigError } from '../errors.ts';
 import { registerSecret } from '../http/redact.ts';
 import { computeUrlFromCatalog, issueToken } from './keystone.ts';
-import type { AuthMethod, KeystoneCredentials, ProjectRef } from './types.ts';
+import { isV2, secretOf, type AuthMethod, type KeystoneCredentials, type ProjectRef } from './types.ts';
 
 /** What a worker needs to renew an expired token by itself (secrets included; they are registered for redaction). */
 export interface Renewal {
@@ -20,10 +20,6 @@ export interface Session {
   renewal?: Renewal;
 }
 
-/**
- * Authenticates as configured: a pre-issued token is used as is; Keystone v3 credentials are exchanged for a
- * token, and the compute endpoint is read from its catalog unless METACONFORM_COMPUTE_URL overrides it.
- */
 /** What opening a session needs of an endpoint target's configuration. */
 export interface SessionSettings {
   endpoint?: ComputeEndpoint;
@@ -31,6 +27,11 @@ export interface SessionSettings {
   auth: AuthMethod;
 }
 
+/**
+ * Authenticates as configured: a pre-issued token is used as is; Keystone credentials (v3, or v2.0) are
+ * exchanged for a token, and the compute endpoint is read from its catalog unless METACONFORM_COMPUTE_URL
+ * overrides it.
+ */
 export async function openSession(t: SessionSettings, timeoutMs: number): Promise<Session> {
   if (t.auth.kind === 'token') {
     registerSecret(t.auth.token);
@@ -40,6 +41,7 @@ export async function openSession(t: SessionSettings, timeoutMs: number): Promis
   const { authUrl, credentials, project } = t.auth;
   const issued = await issueToken(authUrl, credentials, project, timeoutMs);
   const projectId = issued.projectId ?? t.projectId;
+  if (!projectId && isV2(credentials)) throw new ConfigError('OS_TENANT_NAME', 'is not set and Keystone v2.0 issued a token for no tenant: set OS_TENANT_NAME or OS_TENANT_ID');
   if (!projectId) throw new ConfigError('OS_PROJECT_ID', 'is not set and the token names no project');
   if (t.projectId && issued.projectId && t.projectId !== issued.projectId) {
     throw new ConfigError('OS_PROJECT_ID', `'${t.projectId}' differs from the project the token is scoped to ('${issued.projectId}')`);
@@ -64,6 +66,5 @@ export async function renewToken(renewal: Renewal, timeoutMs: number): Promise<s
 
 export function registerRenewalSecrets(renewal: Renewal | undefined): void {
   if (!renewal) return;
-  const c = renewal.credentials;
-  registerSecret(c.method === 'password' ? c.password : c.method === 'token' ? c.token : c.secret);
+  registerSecret(secretOf(renewal.credentials));
 }

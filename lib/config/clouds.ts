@@ -25,9 +25,11 @@ const AUTH_KEYS: Readonly<Record<string, string>> = {
   application_credential_name: 'OS_APPLICATION_CREDENTIAL_NAME',
   application_credential_secret: 'OS_APPLICATION_CREDENTIAL_SECRET',
   token: 'OS_TOKEN',
+  // Rackspace's rackspaceauth plugin (auth_type rackspace_apikey)
+  api_key: 'OS_API_KEY',
 };
 /** Top-level keys of a cloud entry. */
-const CLOUD_KEYS: Readonly<Record<string, string>> = { region_name: 'OS_REGION_NAME', interface: 'OS_INTERFACE', auth_type: 'OS_AUTH_TYPE' };
+const CLOUD_KEYS: Readonly<Record<string, string>> = { region_name: 'OS_REGION_NAME', interface: 'OS_INTERFACE', auth_type: 'OS_AUTH_TYPE', identity_api_version: 'OS_IDENTITY_API_VERSION' };
 
 /** Where openstacksdk looks for a file, in order: the explicit variable, the working directory, the user's, the system's. */
 export function searchPath(file: 'clouds' | 'secure', env: Env, cwd: string, home = homedir()): string[] {
