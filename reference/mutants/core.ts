@@ -29,7 +29,7 @@ export const coreMutants: Readonly<Record<string, Mutant>> = {
   },
   'delete-absent-204': {
     description: 'DELETE of an absent key answers 204 instead of 404',
-    violates: ['SM-DEL-003', 'SM-DEL-004'],
+    violates: ['SM-DEL-003', 'SM-DEL-004', 'SM-KEY-008'],
     patch: (c) => ({ lookup: (current, k, op) => c.lookup(current, k, op) ?? (op === 'deleteItem' ? k : undefined) }),
   },
   'project-mismatch-ignored': {

@@ -8,7 +8,7 @@ import type { Mutant } from './types.ts';
 export const levelsMutants: Readonly<Record<string, Mutant>> = {
   'levels-mixed': {
     description: 'POST answers only the request keys (required), GET with a query string crashes with 500 (no verdict), a policy denial is not named forbidden (advisory), an unexpected error is not a computeFault and a key with a trailing newline crashes with 500 (informational)',
-    violates: ['SM-MERGE-002'],
+    violates: ['SM-MERGE-002', 'SM-MERGE-004'],
     patch: (c) => ({
       mergeBody: (requested) => ({ metadata: requested }),
       listView: (map, query) => {
