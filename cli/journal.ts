@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Metadata } from '../lib/clients/metadata-client.ts';
 import type { ApiVersion } from '../lib/config/endpoint.ts';
 import { ConfigError } from '../lib/errors.ts';
+import { redactText } from '../lib/http/redact.ts';
 
 /**
  * The run journal: what a run must undo on the target, written before its first write and kept until the undo
@@ -60,11 +61,16 @@ export function locksPath(journal: string): string {
   return journal.replace(/\.json$/, '.locks.json');
 }
 
-/** Writes the journal atomically (a temporary file renamed over it), so a kill never leaves half a journal. */
-export function writeJournal(path: string, journal: Journal): void {
+/**
+ * Writes the journal atomically (a temporary file renamed over it), so a kill never leaves half a journal. The
+ * journal in the state folder (mode 0600) keeps the metadata exactly as found, to put it back exactly; a copy
+ * meant for the results folder (`masked`) goes through the masker like every other artefact.
+ */
+export function writeJournal(path: string, journal: Journal, masked = false): void {
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(journal, null, 2)}\n`, { mode: 0o600 });
+  const text = `${JSON.stringify(journal, null, 2)}\n`;
+  writeFileSync(temp, masked ? redactText(text) : text, { mode: 0o600 });
   renameSync(temp, path);
 }
 

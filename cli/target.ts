@@ -158,7 +158,7 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
   const journal = newJournal(runId, { label: new URL(root).host, root, projectId: session.projectId, ...(t.serverId ? { serverId: t.serverId } : {}), ...(t.imageId ? { imageId: t.imageId } : {}), bases, restoreBase });
   const save = () => {
     writeJournal(file, journal);
-    writeJournal(join(config.resultsDir, RESULT_FILES.journal), journal);
+    writeJournal(join(config.resultsDir, RESULT_FILES.journal), journal, true);
   };
   const notes: string[] = [];
   try {

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { BUNDLE_CATALOGUE, BUNDLE_META, verifyBundle, type VerifyOptions } from '../cli/bundle.ts';
 import { STATUSES } from '../lib/results/summary.ts';
 import { editJson, editText, json, keyPair, MANIFEST_PATH, pack, SIGNATURE_PATH, signedWith, unpack, withManifest, type Entry } from './helpers/bundle.ts';
+import { releasedCatalogues } from '../cli/bundle.ts';
+import { suiteVersion } from '../cli/paths.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 let dir: string;
@@ -105,7 +107,7 @@ describe('certify and verify', () => {
     const cat = json(good, CATALOGUE_PATH) as { id: string }[];
     const text = `${JSON.stringify(cat.filter((b) => b.id !== 'SM-KEY-001'), null, 2)}\n`;
     const out = editJson(editText(good, CATALOGUE_PATH, () => text), META, (d) => (d.catalogueSha256 = createHash('sha256').update(text).digest('hex')));
-    expect((await problemsOf(out)).join('\n')).toMatch(/catalogue.json: differs from the released catalogue of metaconform 0\.1\.0/);
+    expect((await problemsOf(out)).join('\n')).toContain(`catalogue.json: differs from the released catalogue of metaconform ${suiteVersion()}`);
   });
 
   test('another suite version with an all-advisory catalogue and every result failed is refused, even signed by the vendor', async () => {
@@ -115,10 +117,10 @@ describe('certify and verify', () => {
     out = editJson(out, META, (d) => (d.catalogueSha256 = createHash('sha256').update(catalogueText).digest('hex')));
     for (const file of [CERT, SUMMARY]) out = editJson(out, file, (d) => d.behaviours.forEach((b: { level: string; status: string }) => ((b.level = 'advisory'), (b.status = 'advisory-failed'))));
     const problems = await problemsOf(signedWith(withManifest(out), vendor.priv), { pubkey: vendor.pub }, false);
-    expect(problems).toEqual(['bundle.json: metaconform 0.0.9 is not a released version this verifier knows (0.1.0); nothing in the bundle can be judged']);
+    expect(problems).toEqual([`bundle.json: metaconform 0.0.9 is not a released version this verifier knows (${Object.keys(releasedCatalogues()).join(', ')}); nothing in the bundle can be judged`]);
     // the same catalogue under the current version: its digest is not the released one
-    const current = editJson(out, META, (d) => (d.suite.version = '0.1.0'));
-    expect((await problemsOf(current)).join('\n')).toMatch(/catalogue.json: differs from the released catalogue of metaconform 0\.1\.0/);
+    const current = editJson(out, META, (d) => (d.suite.version = suiteVersion()));
+    expect((await problemsOf(current)).join('\n')).toContain(`catalogue.json: differs from the released catalogue of metaconform ${suiteVersion()}`);
   });
 
   test('certification.json saying passed while summary.json and junit.xml say failed is rejected, naming the behaviour and the files', async () => {
@@ -230,7 +232,7 @@ describe('certify and verify', () => {
   });
 
   test.each([
-    [['verify', '/nonexistent/bundle.tar.gz'], /configuration error: verify: \/nonexistent\/bundle.tar.gz: no such bundle file/],
+    [['verify', '/nonexistent/bundle.tar.gz'], /configuration error: verify: \/nonexistent\/bundle.tar.gz does not exist/],
     [['verify'], /configuration error: verify: usage: metaconform verify/],
     [['verify', 'x.tar.gz', '--frobnicate'], /--frobnicate: unknown option/],
   ])('%j is a usage error: one line, exit 2', async (args, message) => {
@@ -245,7 +247,7 @@ describe('certify and verify', () => {
     writeFileSync(notKey, 'hello');
     const run = await runCli(['verify', bundle, '--pubkey', notKey]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/configuration error: --pubkey: cannot read a public key from/);
+    expect(run.stderr).toMatch(/configuration error: --pubkey: .* is not a PEM public key/);
   });
 });
 
@@ -272,7 +274,7 @@ describe('tampering, property-based', () => {
   const semantic: fc.Arbitrary<Semantic> = fc.oneof(
     fc.record({ kind: fc.constant('status' as const), where: fc.constantFrom<Where>('cert', 'summary', 'junit', 'allure'), i: fc.nat(), pick: fc.nat() }),
     fc.record({ kind: fc.constant('level' as const), where: fc.constantFrom<Where>('cert', 'summary', 'junit', 'allure'), i: fc.nat(), pick: fc.nat() }),
-    fc.record({ kind: fc.constant('version' as const), where: fc.constantFrom('meta' as const, 'cert' as const, 'summary' as const), version: fc.oneof(fc.constantFrom('0.0.9', '0.1.1', '1.0.0', ''), fc.string({ maxLength: 12 })).filter((v) => v !== '0.1.0') }),
+    fc.record({ kind: fc.constant('version' as const), where: fc.constantFrom('meta' as const, 'cert' as const, 'summary' as const), version: fc.oneof(fc.constantFrom('0.0.9', '0.1.1', '1.0.0', ''), fc.string({ maxLength: 12 })).filter((v) => !Object.hasOwn(releasedCatalogues(), v)) }),
     fc.record({ kind: fc.constant('duplicate' as const), where: fc.constantFrom<Where>('cert', 'summary', 'junit', 'allure'), i: fc.nat() }),
   );
 

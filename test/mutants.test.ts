@@ -43,7 +43,7 @@ describe('detection power: the kill matrix', () => {
     const sampled = outcomes(serial.resultsDir);
     expect(Object.keys(sampled).length).toBeGreaterThan(1000);
     expect(Object.fromEntries(Object.keys(sampled).map((k) => [k, all[k]])), 'every test against the sampled variants, 8 at once vs one at a time').toEqual(sampled);
-  });
+  }, 900_000);
 
   test('an unknown variant name for --only is a usage error', async () => {
     const run = await runCli(['mutants', '--only', 'no-such-mutant']);
