@@ -5,6 +5,7 @@ import { CATALOGUE, findBehaviour } from '../catalogue/index.ts';
 import { aggregateAllure, SEVERITY } from '../lib/results/allure.ts';
 import { familyOf, formatJunit, junitKind, junitTotals, parseJunit } from '../lib/results/junit.ts';
 import { countStatuses, formatCounts, STATUSES, SUMMARY_TAG, type BehaviourStatus, type Summary } from '../lib/results/summary.ts';
+import { MUTANTS } from '../reference/mutants/index.ts';
 import { runCli, type CliResult } from './helpers/cli.ts';
 
 /**
