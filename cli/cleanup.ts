@@ -3,6 +3,7 @@ import { apiBases } from '../lib/config/endpoint.ts';
 import type { RunConfig } from '../lib/config/load.ts';
 import { ConfigError, EXIT } from '../lib/errors.ts';
 import { HttpClient } from '../lib/http/client.ts';
+import { configureTls } from '../lib/http/connections.ts';
 import { describeRun, listJournals, readJournal, runIsAlive, type Journal } from './journal.ts';
 import { markersIn, readTags, releaseMarker } from './marker.ts';
 import { deleteServer, findLeftovers, NAME_PREFIX } from './servers.ts';
@@ -38,6 +39,7 @@ export async function runCleanup(config: RunConfig, opts: CleanupOptions, log: (
     log('metaconform cleanup: nothing to do for the embedded reference (configure a cloud, see .env.example)');
     return EXIT.CONFORMANT;
   }
+  configureTls(config.tls);
   const session = await openSession(config.target, config.timeoutMs);
   const bases = apiBases(session.endpoint, session.projectId);
   const http = new HttpClient({ token: session.token, timeoutMs: config.timeoutMs });

@@ -7,7 +7,9 @@ import { implementationFor } from '../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
 import type { Metadata } from '../lib/clients/metadata-client.ts';
 import { MetadataClient } from '../lib/clients/metadata-client.ts';
-import { apiBases } from '../lib/config/endpoint.ts';
+import { apiBases, type ComputeEndpoint } from '../lib/config/endpoint.ts';
+import type { AuthMethod } from '../lib/auth/types.ts';
+import { configureTls } from '../lib/http/connections.ts';
 import type { RunConfig } from '../lib/config/load.ts';
 import { VARS } from '../lib/config/variables.ts';
 import { ConfigError, InfrastructureError } from '../lib/errors.ts';
@@ -147,10 +149,12 @@ async function undoUnfinished(http: HttpClient, file: string, serverId: string, 
 export async function connectEndpoint(config: RunConfig, log: (line: string) => void = (l) => console.log(l), runId: string = newRunId()): Promise<ResolvedTarget> {
   if (config.target.kind !== 'endpoint') throw new Error('not an endpoint target');
   const t = config.target;
+  configureTls(config.tls);
   const session = await openSession(t, config.timeoutMs);
   const bases = apiBases(session.endpoint, session.projectId);
   const http = new HttpClient({ token: session.token, timeoutMs: config.timeoutMs });
   const root = session.endpoint.root;
+  const readerToken = t.reader ? await readerSession(t.reader, session, config) : undefined;
   const apis = await servedBases(http, root, bases, t.serverId, config);
   const restoreBase = apis[apis.length - 1]!;
   const file = journalPath(config.stateDir, root, session.projectId, t.serverId ?? `boot-${runId}`);
@@ -208,6 +212,8 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
       ...(t.unlaunchedServerId ? { unlaunchedServerId: t.unlaunchedServerId } : {}),
       ...(t.otherProjectServerId ? { otherProjectServerId: t.otherProjectServerId } : {}),
       ...(probe.authEnforced !== undefined ? { authEnforced: probe.authEnforced } : {}),
+      ...(readerToken ? { readerToken } : {}),
+      ...(config.tls ? { tls: config.tls } : {}),
       lockMarker: locksPath(file),
       profile: config.profile.name,
       timeoutMs: config.timeoutMs,
@@ -221,6 +227,21 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
     else removeJournal(file);
     throw e;
   }
+}
+
+/** Logs the reader credential in (METACONFORM_READER_CLOUD / _TOKEN); it must be scoped to the run's project. */
+async function readerSession(reader: AuthMethod, main: { endpoint: ComputeEndpoint; projectId: string }, config: RunConfig): Promise<string> {
+  const variable = reader.kind === 'token' ? VARS.readerToken : VARS.readerCloud;
+  let session;
+  try {
+    session = await openSession({ auth: reader, endpoint: main.endpoint, projectId: main.projectId }, config.timeoutMs);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(variable, `the reader credential: ${e.message}`);
+    throw e;
+  }
+  registerSecret(session.token);
+  if (session.projectId !== main.projectId) throw new ConfigError(variable, `the reader credential is scoped to project ${session.projectId}, not the run's ${main.projectId}`);
+  return session.token;
 }
 
 /** An HTTP client for the runner itself, renewing the target's token like the tests do. */

@@ -39,6 +39,8 @@ async function main(argv: string[]): Promise<void> {
     profile,
     implementation: implementationFor(profile, opts.mutant),
     token,
+    // a reader-only token of the same project (policy: reads only), for the suite's METACONFORM_READER_TOKEN
+    ...(process.env.METACONFORM_REFERENCE_READER_TOKEN ? { readerToken: process.env.METACONFORM_REFERENCE_READER_TOKEN } : {}),
     port: opts.port ? Number(opts.port) : 0,
     keystoneUser: user,
     ...(opts['token-ttl-ms'] ? { tokenTtlMs: Number(opts['token-ttl-ms']) } : {}),

@@ -56,7 +56,8 @@ export async function issueToken(authUrl: string, credentials: KeystoneCredentia
   registerSecret(secretOf(credentials));
   if (isV2(credentials)) return issueTokenV2(authUrl, credentials, project, timeoutMs);
   const http = new HttpClient({ token: '', timeoutMs });
-  const ex = await http.send('POST', tokensUrl(authUrl), { anonymous: true, json: authRequest(credentials, project) });
+  // issuing a token twice is harmless: the request may be sent again after a reset
+  const ex = await http.send('POST', tokensUrl(authUrl), { anonymous: true, json: authRequest(credentials, project), replayable: true });
   const status = ex.response.status;
   if (status === 401) throw new ConfigError(credentialVariable(credentials), `Keystone rejected the credentials (401): ${describeExchange(ex)}`);
   if (status === 404) throw new ConfigError('OS_AUTH_URL', `is not a Keystone v3 endpoint (404 for ${tokensUrl(authUrl)})`);
@@ -141,7 +142,7 @@ export function catalogFromV2(serviceCatalog: readonly V2CatalogEntry[]): Catalo
 async function issueTokenV2(authUrl: string, credentials: KeystoneV2Credentials, tenant: ProjectRef | undefined, timeoutMs: number): Promise<IssuedToken> {
   const url = v2TokensUrl(authUrl);
   const http = new HttpClient({ token: '', timeoutMs });
-  const ex = await http.send('POST', url, { anonymous: true, json: v2AuthRequest(credentials, tenant) });
+  const ex = await http.send('POST', url, { anonymous: true, json: v2AuthRequest(credentials, tenant), replayable: true });
   const status = ex.response.status;
   if (status === 401) throw new ConfigError(credentialVariable(credentials), `Keystone v2.0 rejected the credentials (401): ${describeExchange(ex)}`);
   if (status === 404) throw new ConfigError('OS_AUTH_URL', `is not a Keystone v2.0 endpoint (404 for ${url})`);

@@ -28,8 +28,17 @@ const AUTH_KEYS: Readonly<Record<string, string>> = {
   // Rackspace's rackspaceauth plugin (auth_type rackspace_apikey)
   api_key: 'OS_API_KEY',
 };
-/** Top-level keys of a cloud entry. */
-const CLOUD_KEYS: Readonly<Record<string, string>> = { region_name: 'OS_REGION_NAME', interface: 'OS_INTERFACE', auth_type: 'OS_AUTH_TYPE', identity_api_version: 'OS_IDENTITY_API_VERSION' };
+/** Top-level keys of a cloud entry (openstacksdk's names): region, interface, TLS, and the compute endpoint override. */
+const CLOUD_KEYS: Readonly<Record<string, string>> = {
+  region_name: 'OS_REGION_NAME',
+  interface: 'OS_INTERFACE',
+  auth_type: 'OS_AUTH_TYPE',
+  identity_api_version: 'OS_IDENTITY_API_VERSION',
+  cacert: 'OS_CACERT',
+  cert: 'OS_CERT',
+  key: 'OS_KEY',
+  compute_endpoint_override: 'METACONFORM_COMPUTE_URL',
+};
 
 /** Where openstacksdk looks for a file, in order: the explicit variable, the working directory, the user's, the system's. */
 export function searchPath(file: 'clouds' | 'secure', env: Env, cwd: string, home = homedir()): string[] {
@@ -57,6 +66,9 @@ function flatten(entry: Record<string, unknown>): Env {
   const auth = (entry.auth ?? {}) as Record<string, unknown>;
   for (const [key, variable] of Object.entries(AUTH_KEYS)) if (auth[key] !== undefined) out[variable] = String(auth[key]);
   for (const [key, variable] of Object.entries(CLOUD_KEYS)) if (entry[key] !== undefined) out[variable] = String(entry[key]);
+  // verify: false is OS_INSECURE; verify may also name a CA bundle, as in openstacksdk
+  if (entry.verify === false || String(entry.verify).toLowerCase() === 'false') out.OS_INSECURE = 'true';
+  else if (typeof entry.verify === 'string' && !/^true$/i.test(entry.verify)) out.OS_CACERT ??= entry.verify;
   return out;
 }
 

@@ -7,6 +7,8 @@ import { authFrom } from './auth.ts';
 import { withCloud } from './clouds.ts';
 import { normaliseComputeUrl, type ApiVersion, type ComputeEndpoint } from './endpoint.ts';
 import { refuseUserinfo, registerConfiguredSecrets } from './secrets.ts';
+import { tlsFrom } from './tls.ts';
+import type { TlsSettings } from '../http/connections.ts';
 import { VARS } from './variables.ts';
 
 export type { AuthMethod } from '../auth/types.ts';
@@ -37,6 +39,8 @@ export type TargetConfig =
       /** Optional fixtures: a never-launched server, and a server of another project. */
       unlaunchedServerId?: string;
       otherProjectServerId?: string;
+      /** A second credential of the same project with only the reader role (SM-AUTH-002/004). */
+      reader?: AuthMethod;
     };
 
 export interface RunConfig {
@@ -46,6 +50,8 @@ export interface RunConfig {
   stateDir: string;
   /** METACONFORM_BASES: the run is restricted to these of the profile's API bases. */
   bases?: ApiVersion[];
+  /** How HTTPS connections are made (OS_CACERT, OS_CERT/OS_KEY, OS_INSECURE). */
+  tls?: TlsSettings;
   timeoutMs: number;
   /** Most requests in flight at once against the target. */
   concurrency: number;
@@ -116,6 +122,34 @@ function bootSettings(env: Env): BootSettings {
   return { flavor, image, ...(network ? { network } : {}), timeoutSeconds: rawTimeout ? Number(rawTimeout) : DEFAULT_BOOT_TIMEOUT_S };
 }
 
+/**
+ * The reader credential, the OpenStack way: METACONFORM_READER_CLOUD names a clouds.yaml entry (with its
+ * secure.yaml part) of the same project with only the reader role; METACONFORM_READER_TOKEN is a pre-issued
+ * token of such a user. Neither: the reader behaviours are not applicable.
+ */
+function readerFrom(env: Env, cwd: string, home: string | undefined): AuthMethod | undefined {
+  const token = value(env, VARS.readerToken);
+  const cloud = value(env, VARS.readerCloud);
+  if (token && cloud) throw new ConfigError(VARS.readerCloud, `and ${VARS.readerToken} are both set: name one reader credential`);
+  if (token) return { kind: 'token', token };
+  if (!cloud) return undefined;
+  const files = Object.fromEntries(['OS_CLIENT_CONFIG_FILE', 'OS_CLIENT_SECURE_FILE'].filter((k) => env[k]).map((k) => [k, env[k]]));
+  let readerEnv: Env;
+  try {
+    readerEnv = withCloud({ ...files, OS_CLOUD: cloud }, cwd, home);
+  } catch (e) {
+    throw new ConfigError(VARS.readerCloud, (e as Error).message.replace(/^OS_CLOUD: /, ''));
+  }
+  registerConfiguredSecrets(readerEnv);
+  refuseUserinfo(`auth_url of cloud '${cloud}' (clouds.yaml)`, value(readerEnv, 'OS_AUTH_URL'));
+  if (!value(readerEnv, 'OS_AUTH_URL')) throw new ConfigError(VARS.readerCloud, `cloud '${cloud}' has no auth_url: the reader logs in at Keystone`);
+  try {
+    return authFrom(readerEnv);
+  } catch (e) {
+    throw new ConfigError(VARS.readerCloud, `cloud '${cloud}': ${(e as Error).message}`);
+  }
+}
+
 /** Which kind of target the environment asks for: explicitly, or by whether any endpoint variable is set. */
 export function targetKind(env: Env): 'reference' | 'endpoint' {
   const explicit = value(env, VARS.target);
@@ -172,6 +206,8 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
   const errorServerId = optionalId(VARS.errorServerId);
   const unlaunchedServerId = optionalId(VARS.unlaunchedServerId);
   const otherProjectServerId = optionalId(VARS.otherProjectServerId);
+  const reader = readerFrom(env, cwd, home);
+  const tls = tlsFrom(env);
   return {
     profile,
     resultsDir,
@@ -179,6 +215,7 @@ export function loadConfig(rawEnv: Env, cwd: string = process.cwd(), home?: stri
     ...(bases ? { bases } : {}),
     timeoutMs,
     concurrency,
-    target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, ...(serverId ? { serverId } : {}), ...(boot ? { boot } : {}), ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}), ...(unlaunchedServerId ? { unlaunchedServerId } : {}), ...(otherProjectServerId ? { otherProjectServerId } : {}) },
+    ...(tls ? { tls } : {}),
+    target: { kind: 'endpoint', ...(endpoint ? { endpoint } : {}), ...(projectId ? { projectId } : {}), auth, ...(serverId ? { serverId } : {}), ...(boot ? { boot } : {}), ...(imageId ? { imageId } : {}), ...(errorServerId ? { errorServerId } : {}), ...(unlaunchedServerId ? { unlaunchedServerId } : {}), ...(otherProjectServerId ? { otherProjectServerId } : {}), ...(reader ? { reader } : {}) },
   };
 }

@@ -19,5 +19,7 @@ export const VARS = {
   concurrency: 'METACONFORM_CONCURRENCY',
   referenceMutant: 'METACONFORM_REFERENCE_MUTANT',
   bases: 'METACONFORM_BASES',
+  readerCloud: 'METACONFORM_READER_CLOUD',
+  readerToken: 'METACONFORM_READER_TOKEN',
   stateDir: 'METACONFORM_STATE_DIR',
 } as const;

@@ -1,7 +1,7 @@
 import { registerRenewalSecrets, type Renewal } from '../auth/session.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import type { Served } from './served.ts';
-import { adoptConnectionFacts } from '../http/connections.ts';
+import { adoptConnectionFacts, configureTls, type TlsSettings } from '../http/connections.ts';
 import { importSecrets, registerSecret } from '../http/redact.ts';
 
 /** Environment variable through which the runner hands the resolved target to the test workers. */
@@ -51,6 +51,8 @@ export interface Target {
   lockMarker?: string;
   /** The metadata operations the target serves, probed by the runner before the tests (absent: assume every documented one). */
   served?: Served;
+  /** How HTTPS connections to the target are made (CA bundle, client certificate, verification). */
+  tls?: TlsSettings;
   /** What the runner learned about the target's connections (lib/http/connections.ts), so that the tests start from it. */
   connections?: { closesAfterEachResponse: boolean; serverCloses: number };
   /** Record Allure labels, steps and transcripts (off for quiet matrix runs). Default true. */
@@ -69,6 +71,7 @@ export function currentTargets(): Target[] {
   cached = JSON.parse(raw) as Target[];
   importSecrets();
   for (const t of cached) {
+    configureTls(t.tls);
     adoptConnectionFacts(t.root, t.connections);
     registerSecret(t.token);
     registerRenewalSecrets(t.renewal);

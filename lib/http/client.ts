@@ -1,9 +1,9 @@
 import { errors as undiciErrors, request } from 'undici';
 import { VARS } from '../config/variables.ts';
-import { InfrastructureError } from '../errors.ts';
+import { ConfigError, InfrastructureError } from '../errors.ts';
 import { AUTH_TOKEN_HEADER } from '../protocol.ts';
 import { describeExchange, header, type Exchange } from './exchange.ts';
-import { dispatcherFor, noteAnswered, replayable } from './connections.ts';
+import { dispatcherFor, noteAnswered, replayable, sendsClientCertificate } from './connections.ts';
 import { retryAfterSeconds, type Limiter } from './limit.ts';
 import { redactText } from './redact.ts';
 
@@ -44,6 +44,26 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 /** How often a replayable request reset before its answer is sent again (each time on another connection). */
 const REPLAYS = 2;
 
+
+/** Certificate errors that mean "this CA is not trusted" or "this is not the host's certificate". */
+const UNTRUSTED = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/**
+ * A TLS failure the configuration can fix, as one line naming the variable (exit 2): an untrusted or foreign
+ * certificate (OS_CACERT, or OS_INSECURE), or a front end that asks for a client certificate (OS_CERT, OS_KEY).
+ */
+function tlsProblem(err: unknown, method: string, url: string): ConfigError | undefined {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.cause?.code ?? e.code ?? '';
+  const message = `${e.message ?? ''} ${e.cause?.message ?? ''}`;
+  if (UNTRUSTED.test(code)) {
+    return new ConfigError('OS_CACERT', `${method} ${redactText(url)}: the server's TLS certificate is not trusted (${code}): set OS_CACERT (clouds.yaml cacert) to the CA bundle that signed it, or OS_INSECURE=true to skip the check`);
+  }
+  if (/certificate required|alert number 116|handshake failure|ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED|bad certificate/i.test(`${code} ${message}`)) {
+    return new ConfigError('OS_CERT', `${method} ${redactText(url)}: the TLS handshake was refused (${code || 'handshake failure'}): the front end may ask for a client certificate: set OS_CERT and OS_KEY (clouds.yaml cert and key)`);
+  }
+  return undefined;
+}
 
 /** A connection closed or reset under a request before any answer: the request may not have reached the application. */
 function resetBeforeAnswer(err: unknown): boolean {
@@ -157,7 +177,14 @@ export class HttpClient {
           if (!resetBeforeAnswer(err)) throw err;
           this.options.limiter?.observe('reset');
           // a reset before any answer: sent again on another connection where that cannot apply a write twice
-          if (replay >= REPLAYS || !(replayable(method) || opts.replayable)) throw err;
+          if (!(replayable(method) || opts.replayable)) throw err;
+          if (replay >= REPLAYS) {
+            // fresh HTTPS connections closed every time before an answer: what a front asking for a client certificate does
+            if (url.startsWith('https:') && !sendsClientCertificate()) {
+              throw new ConfigError('OS_CERT', `${method} ${redactText(url)}: the server closed ${REPLAYS + 1} connections in a row before answering; a front end that asks for a client certificate does that: set OS_CERT and OS_KEY (clouds.yaml cert and key)`);
+            }
+            throw err;
+          }
         }
       }
       noteAnswered(url);
@@ -175,7 +202,9 @@ export class HttpClient {
       }
       text = Buffer.concat(chunks).toString('utf8');
     } catch (err) {
-      if (err instanceof InfrastructureError) throw err;
+      if (err instanceof InfrastructureError || err instanceof ConfigError) throw err;
+      const tls = tlsProblem(err, method, url);
+      if (tls) throw tls;
       const reason = networkReason(err);
       throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${reason === TIMED_OUT ? this.stallHint(endedBefore) : ''}`);
     }

@@ -1,4 +1,40 @@
+import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher } from 'undici';
+
+/** How HTTPS connections are made (OS_CACERT, OS_CERT/OS_KEY, OS_INSECURE; clouds.yaml cacert, cert, key, verify): files, read when used. */
+export interface TlsSettings {
+  /** A PEM bundle of the CAs to trust (instead of the system's). */
+  ca?: string;
+  /** A PEM client certificate and its key, for a front end that asks for one. */
+  cert?: string;
+  key?: string;
+  /** Do not verify the server's certificate. */
+  insecure?: boolean;
+}
+
+let tls: TlsSettings | undefined;
+
+/** The TLS options of every connection this thread makes from now on (the runner and each test worker call it). */
+export function configureTls(settings: TlsSettings | undefined): void {
+  if (JSON.stringify(settings ?? null) === JSON.stringify(tls ?? null)) return;
+  tls = settings;
+  void closeConnections();
+}
+
+/** Whether this thread sends a client certificate on its HTTPS connections. */
+export function sendsClientCertificate(): boolean {
+  return !!tls?.cert;
+}
+
+function connectOptions(): Record<string, unknown> | undefined {
+  if (!tls) return undefined;
+  return {
+    ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
+    ...(tls.cert ? { cert: readFileSync(tls.cert) } : {}),
+    ...(tls.key ? { key: readFileSync(tls.key) } : {}),
+    ...(tls.insecure ? { rejectUnauthorized: false } : {}),
+  };
+}
 
 /**
  * The connections of this thread to the targets, and what each target's front end does with them.
@@ -43,7 +79,8 @@ const CLOSE_SHARE = 0.6;
 
 function pooledAgent(): Agent {
   if (pooled) return pooled;
-  pooled = new Agent({ keepAliveTimeout: 4_000, keepAliveTimeoutThreshold: 1_000, connections: 16 });
+  const connect = connectOptions();
+  pooled = new Agent({ keepAliveTimeout: 4_000, keepAliveTimeoutThreshold: 1_000, connections: 16, ...(connect ? { connect } : {}) });
   pooled.on('disconnect', (origin, _targets, error) => {
     const code = (error as { code?: string } | undefined)?.code;
     if (code !== 'UND_ERR_SOCKET' && !/other side closed|ECONNRESET/i.test(String((error as Error | undefined)?.message))) return;
@@ -55,7 +92,8 @@ function pooledAgent(): Agent {
 }
 
 function freshAgent(): Agent {
-  return (fresh ??= new Agent({ pipelining: 0, connections: 16 }));
+  const connect = connectOptions();
+  return (fresh ??= new Agent({ pipelining: 0, connections: 16, ...(connect ? { connect } : {}) }));
 }
 
 /** Methods a request can be sent again with, after a reset before its answer, without applying a write twice. */
