@@ -11,8 +11,14 @@
  * floor plus that is the least any run sending them can take.
  *
  * Each figure is the median of BENCH_RUNS runs (default 3): small VMs are noisy, one run proves little.
+ *
+ * Latency as a real cloud has it: the suite also runs against the standalone reference through a proxy on
+ * loopback that holds every request BENCH_LATENCIES ms (default 50 and 200) before passing it on, once each
+ * (BENCH_LATENCY_RUNS), and reports wall ÷ (requests × latency ÷ the concurrency actually achieved).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -187,6 +193,83 @@ function measure(label: string, env: NodeJS.ProcessEnv) {
   };
 }
 
+/** A proxy on loopback that holds every request `delayMs` before passing it on to `upstream` (a root URL). */
+async function delayingProxy(upstream: string, delayMs: number): Promise<{ url: string; server: Server }> {
+  const origin = new URL(upstream);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        const forward = httpRequest({ host: origin.hostname, port: origin.port, method: req.method, path: req.url, headers: { ...req.headers, host: origin.host } }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        forward.on('error', () => res.destroy());
+        forward.end(Buffer.concat(chunks));
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Starts bin/reference.mjs as its own process; resolves with its settings and a stop function. */
+function standaloneReference(token: string): Promise<{ settings: Record<string, string>; stop: () => void }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'reference.mjs')], { env: { ...process.env, METACONFORM_REFERENCE_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) {
+        const { keystone: _k, tokenFile: _t, ...settings } = JSON.parse(line) as Record<string, string>;
+        done({ settings, stop: () => child.kill('SIGTERM') });
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`the standalone reference exited ${code}`)));
+  });
+}
+
+/** One run through a delaying proxy per latency: wall ÷ (requests × latency ÷ the concurrency achieved). */
+async function latencyRuns(latencies: number[]): Promise<Record<string, unknown>[]> {
+  const token = `bench-${process.pid}-token`;
+  const ref = await standaloneReference(token);
+  const out: Record<string, unknown>[] = [];
+  try {
+    for (const delay of latencies) {
+      const root = ref.settings.METACONFORM_COMPUTE_URL!.replace(/\/v2\.1$/, '');
+      const proxy = await delayingProxy(root, delay);
+      try {
+        const env = { ...reference, ...ref.settings, METACONFORM_COMPUTE_URL: `${proxy.url}/v2.1`, OS_TOKEN: token, METACONFORM_TARGET: 'endpoint', METACONFORM_STATE_DIR: mkdtempSync(join(tmpdir(), 'metaconform-bench-state-')) };
+        const runs = Array.from({ length: Math.max(1, Number(process.env.BENCH_LATENCY_RUNS ?? 1) || 1) }, () => runOnce(env)).sort((a, b) => a.seconds - b.seconds);
+        const mid = runs[Math.floor(runs.length / 2)]!;
+        const latenciesMs = mid.record.tests.flatMap((t) => t.requests ?? []);
+        const requestSeconds = latenciesMs.reduce((a, b) => a + b, 0) / 1000;
+        const at = (name: string) => mid.summary.runner.phases.find((p) => p.phase === name)?.ms;
+        const testSeconds = ((at('tests finished') ?? 0) - (at('tests started') ?? 0)) / 1000;
+        const achieved = testSeconds > 0 ? requestSeconds / testSeconds : 1;
+        out.push({
+          addedLatencyMs: delay,
+          exitCode: mid.status,
+          wallSeconds: round(mid.seconds),
+          requests: latenciesMs.length,
+          medianMs: round(percentile([...latenciesMs].sort((a, b) => a - b), 50)),
+          achievedConcurrency: round(achieved, 1),
+          /** The issue's figure: wall ÷ (requests × latency ÷ concurrency actually achieved). */
+          wallOverRequestTime: round(mid.seconds / ((latenciesMs.length * (delay / 1000)) / Math.max(1, achieved)), 2),
+          oneAtATimeSeconds: round((latenciesMs.length * delay) / 1000),
+        });
+      } finally {
+        proxy.server.close();
+      }
+    }
+  } finally {
+    ref.stop();
+  }
+  return out;
+}
+
 const floor = floorSeconds();
 const base: NodeJS.ProcessEnv = { ...process.env };
 const reference: NodeJS.ProcessEnv = { ...base, METACONFORM_TARGET: 'reference' };
@@ -196,6 +279,8 @@ const endpointSetting = (name: string) =>
 for (const name of Object.keys(reference)) if (endpointSetting(name)) delete reference[name];
 const runs = [measure('embedded reference', reference)];
 if (process.env.METACONFORM_COMPUTE_URL) runs.push(measure(`endpoint ${new URL(process.env.METACONFORM_COMPUTE_URL).host}`, base));
+const latencies = (process.env.BENCH_LATENCIES ?? '50,200').split(',').map(Number).filter((n) => n > 0);
+const withLatency = latencies.length ? await latencyRuns(latencies) : [];
 const referenceRequests = runs[0]!.requests;
 const requestsAdd = requestsAddSeconds(referenceRequests);
 const bench = {
@@ -207,6 +292,7 @@ const bench = {
   requestsOnly: { requests: referenceRequests, addSeconds: round(requestsAdd), floorPlusRequestsSeconds: round(floor + requestsAdd), overFloor: round((floor + requestsAdd) / floor) },
   runsEach: RUNS,
   runs: runs.map((r) => ({ ...r, overFloor: round(r.wallSeconds / floor) })),
+  withLatency,
 };
 mkdirSync(join(ROOT, 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'results', 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
@@ -229,5 +315,11 @@ for (const r of bench.runs) {
   }
   const per = Object.entries(r.requestsPerBehaviour).sort((a, b) => b[1] - a[1]);
   console.log(`  requests per behaviour: max ${per[0]?.[1]} (${per[0]?.[0]}), median ${per[Math.floor(per.length / 2)]?.[1]}; all in results/bench.json`);
+}
+for (const l of withLatency) {
+  console.log(
+    `\nstandalone reference through a proxy adding ${l.addedLatencyMs} ms a request (exit ${l.exitCode}): wall ${l.wallSeconds} s; ${l.requests} requests, ` +
+      `${l.achievedConcurrency} in flight on average; wall ÷ (requests × latency ÷ concurrency achieved) = ${l.wallOverRequestTime}; one at a time they would take ${l.oneAtATimeSeconds} s`,
+  );
 }
 console.log('\nfigures written to results/bench.json');
