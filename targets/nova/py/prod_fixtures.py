@@ -116,7 +116,11 @@ def main():
     with open(args.spec) as f:
         spec = json.load(f)
     auth, compute, glance = spec['auth_url'], spec['compute'], spec['glance']
+    # every identity the settings name must log in (the reader and the application credential are not used here)
     tokens = {who: password_token(auth, u['name'], u['password'], u['project'])[0] for who, u in spec['users'].items()}
+    ac = spec['application_credential']
+    call('POST', f'{auth}/v3/auth/tokens', {'auth': {'identity': {'methods': ['application_credential'], 'application_credential': {
+        'id': ac['id'], 'secret': ac['secret']}}}}, ok=(201,))
     admin = tokens['admin']
 
     ensure_flavor(compute, admin, spec['flavor'])
