@@ -143,38 +143,50 @@ run_logged() {
 synced() { [[ "$(cat "$STATE/.synced-$1" 2>/dev/null)" == "$NOVA_VERSION" ]]; }
 mark_synced() { echo "$NOVA_VERSION" > "$STATE/.synced-$1"; }
 KEYSTONE_MANAGE=(keystone-manage --config-file "$ETC/keystone/keystone.conf")
-NOVA_MANAGE=("$PY" "$SCRATCH/usr/bin/nova-manage" --config-file "$ETC/nova/nova.conf")
 jobs_=()
+# each service starts as soon as its database is ready (its processes load while the other syncs run)
 if ! synced keystone; then
   ( run_logged "keystone-manage db_sync" 0 "${KEYSTONE_MANAGE[@]}" db_sync
-    run_logged "keystone-manage fernet_setup" 0 "${KEYSTONE_MANAGE[@]}" fernet_setup --keystone-user root --keystone-group root
-    run_logged "keystone-manage credential_setup" 0 "${KEYSTONE_MANAGE[@]}" credential_setup --keystone-user root --keystone-group root
+    # these three are independent of each other
+    run_logged "keystone-manage fernet_setup" 0 "${KEYSTONE_MANAGE[@]}" fernet_setup --keystone-user root --keystone-group root & a=$!
+    run_logged "keystone-manage credential_setup" 0 "${KEYSTONE_MANAGE[@]}" credential_setup --keystone-user root --keystone-group root & b=$!
     run_logged "keystone-manage bootstrap" 0 "${KEYSTONE_MANAGE[@]}" bootstrap --bootstrap-password "$(secret keystone-admin)" \
       --bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
       --bootstrap-service-name keystone --bootstrap-region-id "$REGION" \
       --bootstrap-admin-url "http://127.0.0.1:$KEYSTONE_PORT/v3/" --bootstrap-internal-url "http://127.0.0.1:$KEYSTONE_PORT/v3/" \
       --bootstrap-public-url "http://127.0.0.1:$KEYSTONE_PORT/v3/"
-    mark_synced keystone ) & jobs_+=($!)
+    wait $a && wait $b || exit 1
+    mark_synced keystone
+    start_service keystone "$UWSGI" --http-socket "127.0.0.1:$KEYSTONE_PORT" --ini "$ETC/keystone/keystone-uwsgi.ini" ) & jobs_+=($!)
 fi
 if ! synced placement; then
   ( run_logged "placement-manage db sync" 0 placement-manage --config-file "$ETC/placement/placement.conf" db sync
-    mark_synced placement ) & jobs_+=($!)
+    mark_synced placement
+    start_service placement "$UWSGI" --http-socket "127.0.0.1:$PLACEMENT_PORT" --ini "$ETC/placement/placement-api-uwsgi.ini" ) & jobs_+=($!)
 fi
 if ! synced glance; then
   ( run_logged "glance-manage db_sync" 0 "$PY" "$SCRATCH/usr/bin/glance-manage" --config-file "$ETC/glance/glance-api.conf" db_sync
-    mark_synced glance ) & jobs_+=($!)
+    mark_synced glance
+    start_service glance-api "$PY" "$SCRATCH/usr/bin/glance-api" --config-file "$ETC/glance/glance-api.conf" ) & jobs_+=($!)
 fi
 if ! synced nova; then
-  run_logged "nova-manage api_db sync" 0 "${NOVA_MANAGE[@]}" api_db sync
-  run_logged "nova-manage cell_v2 map_cell0" 0 "${NOVA_MANAGE[@]}" cell_v2 map_cell0 --database_connection "$(db_url nova nova_cell0)"
-  # 2: a cell with this database and transport already exists (an earlier, interrupted run)
-  run_logged "nova-manage cell_v2 create_cell cell1" "0 2" "${NOVA_MANAGE[@]}" cell_v2 create_cell --name cell1
-  run_logged "nova-manage db sync" 0 "${NOVA_MANAGE[@]}" db sync
+  # the four nova-manage steps of the install guide, in one process (Nova is imported once)
+  "$PY" "$HERE/py/prod_nova_db.py" --config-file "$ETC/nova/nova.conf" --cell0-connection "$(db_url nova nova_cell0)" \
+    2>>"$LOGS/db-sync.log" | while IFS= read -r line; do say "$line"; done \
+    || { tail -30 "$LOGS/db-sync.log" >&2; die "Nova's database steps failed (log: $LOGS/db-sync.log)"; }
   mark_synced nova
 fi
 for j in "${jobs_[@]}"; do wait "$j" || die "a database sync failed (log: $LOGS/db-sync.log)"; done
 ((${#jobs_[@]})) || synced nova && say "databases synced"
 phase_end databases "$t"
+
+# nova-api's processes take long to load (Debian's 16, each importing Nova: minutes on 2 busy cores); they
+# need only the databases, not Keystone (its middleware calls Keystone at the first request), so they start
+# loading now, alongside Keystone and the other services, and are waited for in phase 6
+# (a) as Debian's /etc/init.d/nova-api: $DAEMON --http-socket IP:PORT --ini /etc/nova/nova-api-uwsgi.ini
+start_service nova-api "$UWSGI" --http-socket "127.0.0.1:$NOVA_PORT" --ini "$ETC/nova/nova-api-uwsgi.ini"
+# (b) as up.sh: http11-socket, 2 processes
+start_service nova-api-http11 "$UWSGI" --ini "$ETC/nova/nova-api-http11-uwsgi.ini"
 
 # --- 5. Keystone and its content ------------------------------------------------------------------------
 t=$(now)
@@ -223,32 +235,32 @@ start_service neutron-stub "$PY" "$STATE/python/neutron_stub.py" "$NEUTRON_PORT"
 for s in nova-conductor nova-scheduler nova-compute; do
   start_service "$s" "$PY" "$SCRATCH/usr/bin/$s" --config-file "$ETC/nova/nova.conf"
 done
-# (a) as Debian's /etc/init.d/nova-api: $DAEMON --http-socket IP:PORT --ini /etc/nova/nova-api-uwsgi.ini
-start_service nova-api "$UWSGI" --http-socket "127.0.0.1:$NOVA_PORT" --ini "$ETC/nova/nova-api-uwsgi.ini"
-# (b) as up.sh: http11-socket, 2 processes
-start_service nova-api-http11 "$UWSGI" --ini "$ETC/nova/nova-api-http11-uwsgi.ini"
 wait_http placement "http://127.0.0.1:$PLACEMENT_PORT/" 120
 wait_http glance-api "http://127.0.0.1:$GLANCE_PORT/versions" 120
 wait_http neutron-stub "http://127.0.0.1:$NEUTRON_PORT/v2.0/ports" 30
-wait_http nova-api "$COMPUTE_URL/" 300
-wait_http nova-api-http11 "$HTTP11_URL/" 300
+wait_http nova-api "$COMPUTE_URL/" 600
+wait_http nova-api-http11 "$HTTP11_URL/" 600
 phase_end services "$t"
 
 # --- 7. the compute host ----------------------------------------------------------------------------------
 t=$(now)
-# (outputs are read whole: nova-manage fails on a closed pipe)
-host_mapped() { local out; out=$("${NOVA_MANAGE[@]}" cell_v2 list_hosts 2>>"$LOGS/db-sync.log") && [[ "$out" == *" $COMPUTE_HOST "* ]]; }
+sql() { mariadb --defaults-file="$ETC/mysql/my.cnf" -u root -N -B -e "$1"; }
 if [[ -e "$STATE/.host-mapped" ]]; then
   say "compute host $COMPUTE_HOST already mapped"
 else
+  # nova-compute creates its compute node record at its first resource update; then it can be mapped
   s=$(date +%s)
-  until "${NOVA_MANAGE[@]}" cell_v2 discover_hosts >>"$LOGS/db-sync.log" 2>&1 && host_mapped; do
+  until [[ "$(sql "SELECT COUNT(*) FROM nova.compute_nodes WHERE host = '$COMPUTE_HOST' AND deleted = 0")" -ge 1 ]]; do
     pid_alive "$RUN/nova-compute.pid" || { tail -30 "$LOGS/nova-compute.log" >&2; die "nova-compute exited"; }
-    (($(date +%s) - s < 180)) || { tail -30 "$LOGS/nova-compute.log" >&2; die "nova-compute did not register within 180s"; }
+    (($(date +%s) - s < 300)) || { tail -30 "$LOGS/nova-compute.log" >&2; die "nova-compute did not register within 300s"; }
     sleep 1
   done
+  say "nova-compute registered $COMPUTE_HOST after $(($(date +%s) - s))s"
+  "$PY" "$HERE/py/prod_nova_db.py" --config-file "$ETC/nova/nova.conf" --discover-hosts 2>>"$LOGS/db-sync.log" \
+    | while IFS= read -r line; do say "$line"; done || die "nova-manage cell_v2 discover_hosts failed (log: $LOGS/db-sync.log)"
+  [[ "$(sql "SELECT COUNT(*) FROM nova_api.host_mappings WHERE host = '$COMPUTE_HOST'")" -ge 1 ]] \
+    || die "$COMPUTE_HOST is not mapped to a cell after discover_hosts"
   touch "$STATE/.host-mapped"
-  say "compute host $COMPUTE_HOST registered and mapped after $(($(date +%s) - s))s (nova-manage cell_v2 discover_hosts)"
 fi
 phase_end "compute host" "$t"
 

@@ -24,6 +24,9 @@ AMQP_PORT=${METACONFORM_PROD_AMQP_PORT:-15682}
 RABBIT_DIST_PORT=${METACONFORM_PROD_RABBIT_DIST_PORT:-15683}
 EPMD_PORT=${METACONFORM_PROD_EPMD_PORT:-15369}
 
+# nova-api (a)'s processes: Debian's nova-api-uwsgi.ini says 16 ("for max perf, number of cores * 2")
+NOVA_API_PROCESSES=${METACONFORM_PROD_NOVA_API_PROCESSES:-16}
+
 REGION=RegionOne
 COMPUTE_HOST=metaconform-prod   # nova-compute's host name ([DEFAULT] host)
 # Fixed ids of the fixture images, so a second run finds (and resets) the same ones

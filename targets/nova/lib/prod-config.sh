@@ -250,8 +250,9 @@ EOF
     "$SCRATCH/usr/share/nova-common/api-paste.ini" > "$out/nova/api-paste.ini"
 
   # (a) nova-api as Debian's init script runs it: uwsgi_python3* --http-socket IP:PORT --ini nova-api-uwsgi.ini,
-  # with Debian's ini unchanged but for paths (16 processes, rem-header = Content-Length, ...)
-  uwsgi_debian_ini nova-api "$SCRATCH/etc/nova/nova-api-uwsgi.ini" "$SCRATCH/usr/bin/nova-api-wsgi" 16 1 > "$out/nova/nova-api-uwsgi.ini"
+  # with Debian's ini unchanged but for paths (16 processes unless METACONFORM_PROD_NOVA_API_PROCESSES says
+# otherwise, rem-header = Content-Length, lazy-apps, ...)
+  uwsgi_debian_ini nova-api "$SCRATCH/etc/nova/nova-api-uwsgi.ini" "$SCRATCH/usr/bin/nova-api-wsgi" "$NOVA_API_PROCESSES" 1 > "$out/nova/nova-api-uwsgi.ini"
   cat >> "$out/nova/nova-api-uwsgi.ini" <<EOF
 env = OS_NOVA_CONFIG_DIR=$ETC/nova
 EOF

@@ -41,7 +41,7 @@ def ensure_flavor(compute, token, flavor_id):
 def ensure_image(glance, token, image_id, name, owner, properties, reset):
     images = f'{glance}/v2/images'
     status, image, _ = call('GET', f'{images}/{image_id}', token=token, ok=(200, 404))
-    action = 'reset'
+    action = 'reset' if reset else 'present'
     if status == 404:
         body = {'id': image_id, 'name': name, 'disk_format': 'raw', 'container_format': 'bare', 'visibility': 'public', **properties}
         if owner:
