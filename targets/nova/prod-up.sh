@@ -285,14 +285,16 @@ phase_end fixtures "$t"
 
 # --- 9. settings ------------------------------------------------------------------------------------------
 # clouds.yaml + secure.yaml (openstacksdk's format; the suite reads them with OS_CLOUD)
-cloud() {  # cloud NAME: a clouds.yaml entry (no secrets)
-  printf '  %s:\n    region_name: %s\n    interface: public\n    identity_api_version: 3\n    auth:\n      auth_url: %s\n' "$1" "$REGION" "$AUTH_URL"
+cloud() {  # cloud NAME [AUTH_TYPE]: a clouds.yaml entry up to its auth block's auth_url (no secrets)
+  printf '  %s:\n    region_name: %s\n    interface: public\n    identity_api_version: 3\n' "$1" "$REGION"
+  [[ -z "${2:-}" ]] || printf '    auth_type: %s\n' "$2"
+  printf '    auth:\n      auth_url: %s\n' "$AUTH_URL"
 }
 {
   echo "clouds:"
   cloud metaconform; printf '      username: metaconform-member\n      user_domain_name: Default\n      project_name: metaconform\n      project_domain_name: Default\n'
   cloud metaconform-reader; printf '      username: metaconform-reader\n      user_domain_name: Default\n      project_name: metaconform\n      project_domain_name: Default\n'
-  cloud metaconform-appcred; printf '    auth_type: v3applicationcredential\n'; printf '      application_credential_id: %s\n' "$APPCRED_ID"
+  cloud metaconform-appcred v3applicationcredential; printf '      application_credential_id: %s\n' "$APPCRED_ID"
   cloud metaconform-other; printf '      username: metaconform-other\n      user_domain_name: Default\n      project_name: metaconform-other\n      project_domain_name: Default\n'
 } > "$STATE/clouds.yaml"
 (umask 077; {
