@@ -73,8 +73,7 @@ install_file() { if ! cmp -s "$1" "$2"; then mkdir -p "$(dirname "$2")"; cp "$1"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 source "$HERE/lib/prod-config.sh"
 write_prod_configs "$TMP"
-(cd "$TMP" && find . -type f | sort) | while read -r f; do echo "${f#./}"; done > "$TMP/.list"
-while read -r f; do install_file "$TMP/$f" "$ETC/$f"; done < "$TMP/.list"
+for f in $(cd "$TMP" && find . -type f | sort); do install_file "$TMP/${f#./}" "$ETC/${f#./}"; done
 install_file "$HERE/py/neutron_stub.py" "$STATE/python/neutron_stub.py"
 if ((${#CHANGED[@]})); then say "config written: ${CHANGED[*]#"$STATE/"}"; else say "config unchanged"; fi
 phase_end config "$t"
