@@ -146,15 +146,19 @@ jobs_=()
 # each service starts as soon as its database is ready (its processes load while the other syncs run)
 if ! synced keystone; then
   ( run_logged "keystone-manage db_sync" 0 "${KEYSTONE_MANAGE[@]}" db_sync
-    # these three are independent of each other
+    # the key repositories are independent of each other; bootstrap runs after them (side by side with them,
+    # it once exited 1 without a word: it is idempotent, so it is also tried a second time)
     run_logged "keystone-manage fernet_setup" 0 "${KEYSTONE_MANAGE[@]}" fernet_setup --keystone-user root --keystone-group root & a=$!
     run_logged "keystone-manage credential_setup" 0 "${KEYSTONE_MANAGE[@]}" credential_setup --keystone-user root --keystone-group root & b=$!
-    run_logged "keystone-manage bootstrap" 0 "${KEYSTONE_MANAGE[@]}" bootstrap --bootstrap-password "$(secret keystone-admin)" \
+    wait $a && wait $b || exit 1
+    bootstrap=("${KEYSTONE_MANAGE[@]}" bootstrap --bootstrap-password "$(secret keystone-admin)" \
       --bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
       --bootstrap-service-name keystone --bootstrap-region-id "$REGION" \
       --bootstrap-admin-url "http://127.0.0.1:$KEYSTONE_PORT/v3/" --bootstrap-internal-url "http://127.0.0.1:$KEYSTONE_PORT/v3/" \
-      --bootstrap-public-url "http://127.0.0.1:$KEYSTONE_PORT/v3/"
-    wait $a && wait $b || exit 1
+      --bootstrap-public-url "http://127.0.0.1:$KEYSTONE_PORT/v3/")
+    s=$(now)
+    if "${bootstrap[@]}" >>"$LOGS/db-sync.log" 2>&1; then say "  keystone-manage bootstrap ($(elapsed "$s")s)"
+    else say "keystone-manage bootstrap exited $?, once more"; sleep 1; run_logged "keystone-manage bootstrap" 0 "${bootstrap[@]}"; fi
     mark_synced keystone
     start_service keystone "$UWSGI" --http-socket "127.0.0.1:$KEYSTONE_PORT" --ini "$ETC/keystone/keystone-uwsgi.ini" ) & jobs_+=($!)
 fi
