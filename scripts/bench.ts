@@ -117,7 +117,7 @@ test('requests only', async () => {
   const files = {
     'setup.ts': setup,
     'requests.test.ts': test,
-    'vitest.config.ts': "export default { test: { include: ['requests.test.ts'], globalSetup: ['./setup.ts'] } };\n",
+    'vitest.config.ts': "export default { test: { include: ['requests.test.ts'], globalSetup: ['./setup.ts'], testTimeout: 300_000 } };\n",
   };
   return withVitestProject(files, (dir) => {
     const sending = vitestSeconds(dir, 'requests-only', { BENCH_REQUESTS: String(requests) });
