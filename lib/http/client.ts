@@ -163,7 +163,7 @@ export class HttpClient {
           method: method as 'GET',
           headers,
           body,
-          dispatcher: dispatcherFor(url, method),
+          dispatcher: dispatcherFor(url),
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
           signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),

@@ -45,8 +45,6 @@ function connectOptions(): Record<string, unknown> | undefined {
  * idle timeouts close kept-alive connections on their own schedule. So, per origin:
  * - connections are kept alive (`pooled`) until the origin is seen closing them after most responses; from
  *   then on every request gets a connection of its own (`fresh`: undici's pipelining 0, no keep-alive);
- * - a request whose method cannot be replayed (POST, DELETE) is sent on a fresh connection once the origin has
- *   closed a kept-alive connection on its own, since such a request cannot be sent again after a reset;
  * - a replayable request (GET, HEAD, OPTIONS, PUT) reset before any answer is sent again (client.ts).
  */
 
@@ -101,12 +99,13 @@ export function replayable(method: string): boolean {
   return ['GET', 'HEAD', 'OPTIONS', 'PUT'].includes(method.toUpperCase());
 }
 
-/** The dispatcher a request to `url` goes through (see the module comment). */
-export function dispatcherFor(url: string, method: string): Dispatcher {
-  const s = statsOf(originOf(url));
-  if (s.closesAfterEachResponse) return freshAgent();
-  if (!replayable(method) && s.serverCloses > 0) return freshAgent();
-  return pooledAgent();
+/**
+ * The dispatcher a request to `url` goes through (see the module comment). Not a fresh connection for every
+ * write to an origin that merely closes idle connections: a front end that ties a worker to each kept-alive
+ * connection (uwsgi http11-socket) would hold a fresh connection until an idle one times out.
+ */
+export function dispatcherFor(url: string): Dispatcher {
+  return statsOf(originOf(url)).closesAfterEachResponse ? freshAgent() : pooledAgent();
 }
 
 /** Counts an answered request (headers received) for the origin's statistics. */
