@@ -4,7 +4,7 @@ import { ConfigError, EXIT } from '../lib/errors.ts';
 import { loadExpectations } from '../lib/results/expectations.ts';
 import { closestName, loadEnvironment } from './environment.ts';
 import { exitForError } from './exit.ts';
-import { configureOutput, outputFlags, runLog, verbosity } from './output.ts';
+import { configureOutput, highlight, outputFlags, runLog, verbosity } from './output.ts';
 import { resolveSelection } from './selection.ts';
 import { guardConsole, scrubAndReport, scrubOnExit } from './safety.ts';
 import { checkMutant, checkOutputFile, checkPublicKey, checkReadableFile, checkSigningKey, ensureResultsDir } from './usage.ts';
@@ -143,10 +143,9 @@ async function runMany(args: string[], lists: RunLists, o: RunOpts): Promise<num
     done.push({ label: t.label, exitCode: child.status ?? EXIT.NO_VERDICT, resultsDir: t.resultsDir, env: t.env });
   }
   const { differences } = writeMatrix(base, done);
-  const log = runLog();
-  log(`\n${differences}`);
   const worst = worstExit(done.map((d) => d.exitCode));
-  log(`metaconform: ${done.length} target(s); matrix in ${join(base, 'matrix.md')} (.json, .html); exit ${worst} (the worst of the targets')`);
+  // the summary of the targets: printed even when quiet
+  console.log(highlight(`\n${differences}\nmetaconform: ${done.length} target(s); matrix in ${join(base, 'matrix.md')} (.json, .html); exit ${worst} (the worst of the targets')`));
   return worst;
 }
 
@@ -292,6 +291,11 @@ function usageError(err: CommanderError, cmd: Command): Error {
       return new ConfigError(cmd.name(), usage);
     case 'commander.excessArguments':
       return new ConfigError(cmd.args[cmd.registeredArguments.length] ?? cmd.name(), `unexpected argument (${usage})`);
+    case 'commander.help': {
+      // help for a command that does not exist
+      const word = cmd.args.find((a) => a !== 'help') ?? '';
+      return new ConfigError(word, `unknown command (known: ${[...cmd.commands.map((c) => c.name()).filter((n) => n !== 'version'), 'help'].join(', ')})`);
+    }
     case 'commander.conflictingOption':
       return new ConfigError('--quiet', 'and --verbose cannot be used together');
     default:
@@ -408,6 +412,10 @@ Examples:
 
 export async function main(argv: string[]): Promise<number> {
   guardConsole();
+  // a reader that went away (metaconform help | head) ends nothing: the command goes on (a run still restores its target)
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
   let status: number = EXIT.CONFORMANT;
   const act =
     <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
@@ -425,7 +433,8 @@ export async function main(argv: string[]): Promise<number> {
     .helpCommand('help [command]', 'show help for a command')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(false)
-    .configureOutput({ outputError: () => undefined })
+    // errors become one usage line (usageError); help is written to stdout only when asked for
+    .configureOutput({ outputError: () => undefined, writeErr: () => undefined })
     .addHelpText('after', HELP_AFTER)
     .hook('preAction', (_root, command) => {
       const o = command.optsWithGlobals() as { quiet?: boolean; verbose?: boolean; color?: boolean };

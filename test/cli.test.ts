@@ -124,6 +124,7 @@ describe.concurrent('help and version', () => {
   test.each([
     [['run', '--dry'], /^metaconform: configuration error: --dry: unknown option; did you mean --dry-run\? \(known: /],
     [['chek'], /^metaconform: configuration error: chek: unknown command; did you mean check\? \(known: run, check, /],
+    [['help', 'nope'], /^metaconform: configuration error: nope: unknown command \(known: run, check, /],
     [['-q', '-v', 'list'], /^metaconform: configuration error: --quiet: and --verbose cannot be used together$/],
     [['check', '--profile'], /^metaconform: configuration error: --profile: needs a value$/],
     [['list', 'extra'], /^metaconform: configuration error: extra: unexpected argument \(usage: metaconform list/],
