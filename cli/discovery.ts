@@ -9,7 +9,7 @@ export interface TargetFacts {
 }
 
 /** Reads GET {root}/v2.1/ (version.min_version / version.version); facts it cannot read stay unknown. */
-export async function discoverFacts(target: Target): Promise<TargetFacts> {
+export async function discoverFacts(target: Pick<Target, 'root' | 'token' | 'timeoutMs'>): Promise<TargetFacts> {
   try {
     const ex = await new HttpClient({ token: target.token, timeoutMs: target.timeoutMs }).send('GET', `${target.root}/v2.1/`);
     const version = (json(ex) as { version?: { version?: string; min_version?: string } } | undefined)?.version;

@@ -1,8 +1,10 @@
-import { config as loadDotenv } from 'dotenv';
+import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, targetKind } from '../lib/config/load.ts';
 import { ConfigError, EXIT } from '../lib/errors.ts';
 import { loadExpectations } from '../lib/results/expectations.ts';
+import { closestName, loadEnvironment } from './environment.ts';
 import { exitForError } from './exit.ts';
+import { configureOutput, highlight, outputFlags, runLog, verbosity } from './output.ts';
 import { resolveSelection } from './selection.ts';
 import { guardConsole, scrubAndReport, scrubOnExit } from './safety.ts';
 import { checkMutant, checkOutputFile, checkPublicKey, checkReadableFile, checkSigningKey, ensureResultsDir } from './usage.ts';
@@ -10,43 +12,18 @@ import { suiteVersion } from './paths.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const USAGE = `usage: metaconform <command>
+/**
+ * The command line (commander): one `program.command(…)` per command, each with its options and its help
+ * (`metaconform COMMAND --help`). An action returns the exit status. Adding an option is one `.option()`
+ * line and a use of `opts.name` in the action; adding a command is one more `program.command(…)` block in
+ * `defineCommands`. A usage error (unknown option or command, a missing value) is one line on stderr with
+ * exit 2 (cli/exit.ts), like every configuration error.
+ */
 
-commands:
-  run       run the conformance suites (against the embedded reference when no target is configured)
-            --behaviour ID|GLOB, --tag TAG, --exclude ID|GLOB|TAG (repeatable, comma-separated), --dry-run,
-            --expectations FILE (known failures: fail|skip), --strict-expectations (a stale one fails the gate),
-            --rerun-failed DIR (only what failed or had no verdict there), --retries N (0-3; pass on retry = FLAKY),
-            --cloud A,B and/or --region R1,R2, or --targets FILE (several targets, one after another, a combined matrix),
-            --profile NAME, --results-dir DIR
-  list      print the behaviour catalogue (ID, level, rule); --json for machines
-  certify   the full required run of a profile into one verifiable archive (--sign key.pem: Ed25519, --out FILE)
-  verify    check a certification bundle offline (--pubkey key.pem, or --allow-unsigned): manifest, signature, catalogue, results
-  cleanup   what earlier runs left: journals of unfinished runs (original metadata, locks, markers) and servers
-            named metaconform-*; --yes undoes and deletes them, --journal FILE a journal from elsewhere,
-            --clear-marker removes a run marker whose run is gone from METACONFORM_SERVER_ID
-  report    turn results/allure-results into an HTML report (offline); --trend [--last N] prints each
-            behaviour's last N outcomes from results/history.jsonl and when it last changed
-  mutants   run the suites against every fault-injected and correct variant of the reference; print the kill matrix
-  help      show this help
-
-Configuration comes from the environment or a .env file (see .env.example).
+const HELP_AFTER = `
+Configuration comes from the environment or a .env file (see .env.example); 'metaconform check' checks it
+without changing anything. Colour only on a terminal (NO_COLOR or CI turn it off, FORCE_COLOR forces it).
 Exit status: 0 conformant, 1 non-conformant, 2 configuration or usage error, 3 no verdict (target unreachable).`;
-
-/** Parses `--name value` options; anything unknown is a usage error. */
-function parseOptions(args: string[], known: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const variable = known[flag];
-    if (!variable) throw new ConfigError(arg, `unknown option (known: ${Object.keys(known).join(', ') || 'none'})`);
-    const v = inline ?? args[++i];
-    if (v === undefined) throw new ConfigError(flag, 'needs a value');
-    env[variable] = v;
-  }
-  return env;
-}
 
 /** The argument or variable that named the results folder, for a usage error about it. */
 function resultsVar(fromArgs: Record<string, string>): string {
@@ -72,13 +49,65 @@ function failedIn(dir: string): string[] {
   return (summary.behaviours ?? []).filter((b) => b.status === 'failed' || b.status === 'error').map((b) => b.id);
 }
 
+// --- option values -----------------------------------------------------------------------------------
+
+/** A value that must not be empty. */
+function nonEmpty(flag: string): (value: string) => string {
+  return (value) => {
+    if (value === '') throw new ConfigError(flag, 'needs a value');
+    return value;
+  };
+}
+
+/** A list option: repeatable, and comma-separated too. */
+function listOf(flag: string): (value: string, previous: string[] | undefined) => string[] {
+  return (value, previous = []) => {
+    const items = value.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!items.length) throw new ConfigError(flag, 'needs a value');
+    return [...previous, ...items];
+  };
+}
+
+/** Loads .env (once) and prints a warning for each unknown METACONFORM_* variable; returns the warnings. */
+function environment(): string[] {
+  const { warnings } = loadEnvironment();
+  for (const w of warnings) process.stderr.write(`metaconform: warning: ${w}\n`);
+  return warnings;
+}
+
+// --- run ---------------------------------------------------------------------------------------------
+
+interface RunOpts {
+  profile?: string;
+  resultsDir?: string;
+  expectations?: string;
+  rerunFailed?: string;
+  retries?: string;
+  targets?: string;
+  behaviour?: string[];
+  tag?: string[];
+  exclude?: string[];
+  cloud?: string[];
+  region?: string[];
+  dryRun?: boolean;
+  strictExpectations?: boolean;
+}
+
+type RunLists = Record<'--behaviour' | '--tag' | '--exclude' | '--cloud' | '--region', string[]>;
+
+function runEnv(o: { profile?: string; resultsDir?: string }): Record<string, string> {
+  return { ...(o.profile !== undefined ? { METACONFORM_PROFILE: o.profile } : {}), ...(o.resultsDir !== undefined ? { METACONFORM_RESULTS_DIR: o.resultsDir } : {}) };
+}
+
 /**
  * One invocation, several clouds or regions: each is run in turn (its own CLI process and results subfolder),
- * then a combined matrix is written; the exit status is the worst of the targets'.
+ * then a combined matrix is written; the exit status is the worst of the targets'. `args` are the arguments
+ * after `run`, passed on to each target's run (less the ones naming targets and the results folder).
  */
-async function runMany(args: string[], lists: RunLists, env: Record<string, string>): Promise<number> {
+async function runMany(args: string[], lists: RunLists, o: RunOpts): Promise<number> {
   const { checkTargetList, resultsFolderOf, targetRuns, targetsFromFile, worstExit, writeMatrix } = await import('./multi.ts');
   const { spawnSync } = await import('node:child_process');
+  const env = runEnv(o);
   const clouds = lists['--cloud'];
   const regions = lists['--region'];
   const base = ensureResultsDir(loadConfig({ ...process.env, ...env, METACONFORM_TARGET: 'reference' }).resultsDir, resultsVar(env));
@@ -92,11 +121,11 @@ async function runMany(args: string[], lists: RunLists, env: Record<string, stri
     }
     passOn.push(args[i]!);
   }
-  const listed = env.targets ? targetsFromFile(env.targets) : [];
-  const runs = checkTargetList(env.targets ? '--targets' : '--cloud', [...listed, ...(clouds.length || regions.length ? targetRuns(clouds, regions) : [])]).map((t) => ({ ...t, resultsDir: join(base, resultsFolderOf(t)) }));
+  const listed = o.targets ? targetsFromFile(o.targets) : [];
+  const runs = checkTargetList(o.targets ? '--targets' : '--cloud', [...listed, ...(clouds.length || regions.length ? targetRuns(clouds, regions) : [])]).map((t) => ({ ...t, resultsDir: join(base, resultsFolderOf(t)) }));
   // every target's configuration, selection and expectations are checked before the first one runs
-  parseRetries(env.retries);
-  if (env.expectations) loadExpectations(env.expectations);
+  parseRetries(o.retries);
+  if (o.expectations) loadExpectations(o.expectations);
   for (const t of runs) {
     try {
       const config = loadConfig({ ...process.env, ...env, ...t.env });
@@ -107,176 +136,324 @@ async function runMany(args: string[], lists: RunLists, env: Record<string, stri
       throw e;
     }
   }
-  const done: { label: string; exitCode: number; resultsDir: string }[] = [];
+  const done: { label: string; exitCode: number; resultsDir: string; env: Record<string, string> }[] = [];
   for (const t of runs) {
-    console.log(`metaconform: === target ${t.label} ===`);
-    const child = spawnSync(process.execPath, [process.argv[1]!, 'run', ...passOn, '--results-dir', t.resultsDir], { env: { ...process.env, ...t.env }, stdio: 'inherit' });
-    done.push({ label: t.label, exitCode: child.status ?? EXIT.NO_VERDICT, resultsDir: t.resultsDir });
+    if (verbosity() !== 'quiet') console.log(`metaconform: === target ${t.label} ===`);
+    const child = spawnSync(process.execPath, [process.argv[1]!, 'run', ...passOn, ...outputFlags(), '--results-dir', t.resultsDir], { env: { ...process.env, ...t.env }, stdio: 'inherit' });
+    done.push({ label: t.label, exitCode: child.status ?? EXIT.NO_VERDICT, resultsDir: t.resultsDir, env: t.env });
   }
-  console.log(`\n${writeMatrix(base, done)}`);
+  const { differences } = writeMatrix(base, done);
   const worst = worstExit(done.map((d) => d.exitCode));
-  console.log(`metaconform: ${done.length} target(s); matrix in ${join(base, 'matrix.md')} (.json, .html); exit ${worst} (the worst of the targets')`);
+  // the summary of the targets: printed even when quiet
+  console.log(highlight(`\n${differences}\nmetaconform: ${done.length} target(s); matrix in ${join(base, 'matrix.md')} (.json, .html); exit ${worst} (the worst of the targets')`));
   return worst;
 }
 
-type RunLists = Record<'--behaviour' | '--tag' | '--exclude' | '--cloud' | '--region', string[]>;
-
-/** `run`'s arguments: value options, repeatable list options (comma-separated too) and flags. */
-function parseRunArgs(args: string[]): { env: Record<string, string>; lists: RunLists; flags: Set<string> } {
-  const values: Record<string, string> = {
-    '--profile': 'METACONFORM_PROFILE',
-    '--results-dir': 'METACONFORM_RESULTS_DIR',
-    '--expectations': 'expectations',
-    '--rerun-failed': 'rerun',
-    '--retries': 'retries',
-    '--targets': 'targets',
-  };
-  const lists = { '--behaviour': [] as string[], '--tag': [] as string[], '--exclude': [] as string[], '--cloud': [] as string[], '--region': [] as string[] };
-  const known = ['--dry-run', '--strict-expectations'];
-  const env: Record<string, string> = {};
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (known.includes(arg)) {
-      flags.add(arg);
-      continue;
+async function run(o: RunOpts, args: string[]): Promise<number> {
+  const warnings = environment();
+  const env = runEnv(o);
+  const lists: RunLists = { '--behaviour': o.behaviour ?? [], '--tag': o.tag ?? [], '--exclude': o.exclude ?? [], '--cloud': o.cloud ?? [], '--region': o.region ?? [] };
+  if (lists['--cloud'].length || lists['--region'].length || o.targets) return runMany(args, lists, o);
+  const config = loadConfig({ ...process.env, ...env });
+  if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
+  const retries = parseRetries(o.retries);
+  if (o.rerunFailed) {
+    const again = failedIn(o.rerunFailed);
+    if (!again.length) {
+      console.log(`metaconform: nothing to rerun: no behaviour failed or lacked a verdict in ${o.rerunFailed}`);
+      return EXIT.CONFORMANT;
     }
-    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!(flag in values) && !(flag in lists)) throw new ConfigError(arg, `unknown option (known: ${[...Object.keys(values), ...Object.keys(lists), ...known].join(', ')})`);
-    const v = inline ?? args[++i];
-    if (v === undefined || v === '') throw new ConfigError(flag, 'needs a value');
-    if (flag in lists) lists[flag as keyof typeof lists].push(...v.split(',').map((x) => x.trim()).filter(Boolean));
-    else env[values[flag]!] = v;
+    lists['--behaviour'].push(...again);
   }
-  return { env, lists, flags };
+  const selection = resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
+  const expectations = o.expectations ? loadExpectations(o.expectations) : undefined;
+  if (!o.dryRun) {
+    ensureResultsDir(config.resultsDir, resultsVar(env));
+    scrubOnExit(config.resultsDir);
+  }
+  const { runConformance } = await import('./run.ts');
+  return runConformance(
+    config,
+    { selection, ...(expectations ? { expectations } : {}), strictExpectations: o.strictExpectations === true, retries, dryRun: o.dryRun === true, warnings },
+    runLog(),
+  );
+}
+
+// --- the other commands ------------------------------------------------------------------------------
+
+async function certify(o: { profile?: string; resultsDir?: string; sign?: string; out?: string } & Record<string, unknown>): Promise<number> {
+  const refused = ['behaviour', 'tag', 'exclude', 'expectations', 'retries', 'rerunFailed', 'strictExpectations', 'dryRun'].find((k) => o[k] !== undefined);
+  if (refused) throw new ConfigError(`--${refused.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'is refused by certify: a certification runs the full required set of the profile, with no selection, expectations or retries');
+  const warnings = environment();
+  const overrides = runEnv(o);
+  const config = loadConfig({ ...process.env, ...overrides });
+  if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
+  // the key and the archive's folder are checked before the run, not after it
+  if (o.sign) checkSigningKey('--sign', o.sign);
+  ensureResultsDir(config.resultsDir, resultsVar(overrides));
+  const out = o.out ?? join(config.resultsDir, 'certification-bundle.tar.gz');
+  checkOutputFile('--out', out);
+  scrubOnExit(config.resultsDir);
+  const { runConformance } = await import('./run.ts');
+  const { writeBundle, relativeTo } = await import('./bundle.ts');
+  const status = await runConformance(config, { warnings }, runLog());
+  // the bundle is made of the scrubbed results
+  scrubAndReport(config.resultsDir);
+  writeBundle(config.resultsDir, config.profile.name, out, o.sign);
+  console.log(`metaconform: certification bundle written to ${relativeTo(out)}${o.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)} ${o.sign ? '--pubkey <the public key>' : '--allow-unsigned'}'`);
+  return status;
+}
+
+async function verify(bundle: string, o: { pubkey?: string; allowUnsigned?: boolean }): Promise<number> {
+  checkReadableFile('verify', bundle);
+  if (o.pubkey) checkPublicKey('--pubkey', o.pubkey);
+  const { runVerify } = await import('./bundle.ts');
+  return runVerify(bundle, { ...(o.pubkey !== undefined ? { pubkey: o.pubkey } : {}), allowUnsigned: o.allowUnsigned === true });
+}
+
+async function cleanup(o: { yes?: boolean; clearMarker?: boolean; journal?: string }): Promise<number> {
+  environment();
+  // cleanup needs credentials, not a server
+  const env = targetKind(process.env) === 'endpoint' && !process.env.METACONFORM_SERVER_ID ? { ...process.env, METACONFORM_FLAVOR: 'none', METACONFORM_BOOT_IMAGE: 'none' } : process.env;
+  const config = loadConfig(env);
+  const { runCleanup } = await import('./cleanup.ts');
+  return runCleanup(config, { yes: o.yes === true, clearMarker: o.clearMarker === true, ...(o.journal ? { journal: o.journal } : {}) });
+}
+
+async function list(o: { json?: boolean }): Promise<number> {
+  const { formatCatalogue } = await import('./list.ts');
+  console.log(formatCatalogue(o.json === true));
+  return EXIT.CONFORMANT;
+}
+
+async function mutants(o: { resultsDir?: string; only?: string }): Promise<number> {
+  environment();
+  const overrides = runEnv(o);
+  const config = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
+  ensureResultsDir(config.resultsDir, resultsVar(overrides));
+  scrubOnExit(config.resultsDir);
+  const { runMutantsCommand } = await import('./matrix.ts');
+  return runMutantsCommand(config, o.only?.split(',').map((n) => n.trim()).filter(Boolean));
+}
+
+async function report(o: { resultsDir?: string; trend?: boolean; last?: string }): Promise<number> {
+  environment();
+  const overrides = runEnv(o);
+  const { resultsDir } = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
+  if (o.trend) {
+    const last = o.last === undefined ? 10 : /^\d{1,6}$/.test(o.last) ? Number(o.last) : NaN;
+    if (!Number.isInteger(last) || last < 1) throw new ConfigError('--last', `must be a whole number of runs, got '${o.last}'`);
+    const { formatTrend, readHistory } = await import('../lib/results/history.ts');
+    console.log(formatTrend(readHistory(resultsDir), last));
+    return EXIT.CONFORMANT;
+  }
+  ensureResultsDir(resultsDir, resultsVar(overrides));
+  // the report is made of scrubbed results, and scrubbed again when the process ends
+  scrubAndReport(resultsDir);
+  scrubOnExit(resultsDir);
+  const { generateReport } = await import('./report.ts');
+  return generateReport(resultsDir);
+}
+
+async function check(o: { profile?: string; cloud?: string; region?: string }): Promise<number> {
+  const { warnings } = loadEnvironment();
+  const env = { ...process.env, ...runEnv(o), ...(o.cloud !== undefined ? { OS_CLOUD: o.cloud } : {}), ...(o.region !== undefined ? { OS_REGION_NAME: o.region } : {}) };
+  const { runCheck } = await import('./check.ts');
+  return runCheck(env, { warnings, quiet: verbosity() === 'quiet' });
+}
+
+// --- the command line --------------------------------------------------------------------------------
+
+/** A help or version request that commander answered (exit 0). */
+class Answered extends Error {}
+
+/** Turns what commander refuses into one usage line naming the argument (exit 2). */
+function usageError(err: CommanderError, cmd: Command): Error {
+  if (err.exitCode === 0) return new Answered();
+  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? '';
+  const flags = (c: Command) => c.options.filter((o) => !o.hidden && o.long !== '--version').map((o) => o.long ?? o.short ?? '');
+  const known = [...flags(cmd), ...(cmd.parent ? flags(cmd.parent) : [])].filter(Boolean);
+  const usage = `usage: metaconform ${cmd.parent ? `${cmd.name()} ` : ''}${cmd.usage()}`;
+  switch (err.code) {
+    case 'commander.unknownOption': {
+      const flag = quoted.split('=')[0]!;
+      const near = known.find((k) => flag.length > 2 && k.startsWith(flag)) ?? (closestName(flag, known).distance <= 2 ? closestName(flag, known).name : undefined);
+      return new ConfigError(flag, `unknown option${near ? `; did you mean ${near}?` : ''} (known: ${known.join(', ') || 'none'})`);
+    }
+    case 'commander.unknownCommand': {
+      const names = [...cmd.commands.map((c) => c.name()).filter((n) => n !== 'version'), 'help'];
+      const near = closestName(quoted, names);
+      return new ConfigError(quoted, `unknown command${near.distance <= 2 ? `; did you mean ${near.name}?` : ''} (known: ${names.join(', ')}; 'metaconform help' describes them)`);
+    }
+    case 'commander.optionMissingArgument':
+      return new ConfigError(/'(-[^ ',]+)/.exec(err.message)?.[1] ?? quoted, 'needs a value');
+    case 'commander.missingArgument':
+      return new ConfigError(cmd.name(), usage);
+    case 'commander.excessArguments':
+      return new ConfigError(cmd.args[cmd.registeredArguments.length] ?? cmd.name(), `unexpected argument (${usage})`);
+    case 'commander.help': {
+      // help for a command that does not exist
+      const word = cmd.args.find((a) => a !== 'help') ?? '';
+      return new ConfigError(word, `unknown command (known: ${[...cmd.commands.map((c) => c.name()).filter((n) => n !== 'version'), 'help'].join(', ')})`);
+    }
+    case 'commander.conflictingOption':
+      return new ConfigError('--quiet', 'and --verbose cannot be used together');
+    default:
+      return new ConfigError(cmd.name(), err.message.replace(/^error: /, '').split('\n')[0]!);
+  }
+}
+
+/** Every command: its options, its help and its action (which returns the exit status). */
+function defineCommands(program: Command, act: <A extends unknown[]>(fn: (...args: A) => Promise<number>) => (...args: A) => Promise<void>, argv: readonly string[]): void {
+  program
+    .command('run')
+    .summary('run the conformance suites (the embedded reference when no target is configured)')
+    .description('Run the conformance suites against the configured target (the embedded reference when none is) and write the results folder: summary, JUnit, Allure results, certification files.')
+    .option('--profile <name>', 'rule set: nova (default), huawei-ecs, fujitsu-k5, rackspace (METACONFORM_PROFILE)', nonEmpty('--profile'))
+    .option('--results-dir <dir>', 'where the results go (default ./results; METACONFORM_RESULTS_DIR)', nonEmpty('--results-dir'))
+    .option('--behaviour <id|glob>', 'only these behaviours (repeatable, comma-separated)', listOf('--behaviour'))
+    .option('--tag <tag>', 'only behaviours with these tags (repeatable, comma-separated)', listOf('--tag'))
+    .option('--exclude <id|glob|tag>', 'leave these out (repeatable, comma-separated)', listOf('--exclude'))
+    .option('--dry-run', 'print what would run; send no request')
+    .option('--expectations <file>', 'known failures (expect: fail | skip), reported as KNOWN', nonEmpty('--expectations'))
+    .option('--strict-expectations', 'an expectation whose behaviour passes (STALE) fails the gate')
+    .option('--rerun-failed <dir>', 'only what failed or had no verdict in that results folder', nonEmpty('--rerun-failed'))
+    .option('--retries <n>', 'run failures again, 0-3 times; a pass on retry is reported FLAKY', nonEmpty('--retries'))
+    .option('--cloud <names>', 'several clouds of clouds.yaml, one after another, and a combined matrix (comma-separated)', listOf('--cloud'))
+    .option('--region <names>', 'several regions, one after another, and a combined matrix (comma-separated)', listOf('--region'))
+    .option('--targets <file>', 'a YAML list of {cloud, region} targets, one after another, and a combined matrix', nonEmpty('--targets'))
+    .addHelpText('after', `
+Examples:
+  metaconform run                                      the full catalogue against the configured target
+  metaconform run --tag image --dry-run                what would run, without a request
+  metaconform run --expectations known.yaml --retries 1
+  metaconform run --cloud east,west                    one gate over two clouds (results/matrix.html)`)
+    .action(act(async (o: RunOpts) => run(o, argv.slice(argv.indexOf('run') + 1))));
+
+  program
+    .command('check')
+    .summary('check the configuration and the target, read-only (like tempest verify-config)')
+    .description('Check the configuration, authentication, the catalog (which compute endpoint and why), the API bases, the microversion range, the server, the image, the fixture servers and the reader credential: one line each, OK or what to fix. Only GET requests reach the target: nothing is written, locked or marked. Exit 0 when all is OK, 2 when the configuration is wrong, 3 when the target cannot be reached.')
+    .option('--profile <name>', 'rule set to check for (METACONFORM_PROFILE)', nonEmpty('--profile'))
+    .option('--cloud <name>', 'the cloud of clouds.yaml to check (OS_CLOUD)', nonEmpty('--cloud'))
+    .option('--region <name>', 'the region to check (OS_REGION_NAME)', nonEmpty('--region'))
+    .action(act(check));
+
+  program
+    .command('list')
+    .summary('print the behaviour catalogue (ID, level, rule)')
+    .description('Print the behaviour catalogue: ID, level and rule of every behaviour.')
+    .option('--json', 'everything, for machines: sources, tags, profiles')
+    .action(act(list));
+
+  const refused = '(refused by certify: a certification runs the full required set)';
+  program
+    .command('certify')
+    .summary('the full required run of a profile into one verifiable archive')
+    .description('Run the whole catalogue of the profile and write certification-bundle.tar.gz: certification, summary, JUnit and Allure results, the catalogue and a SHA-256 manifest, signed with --sign.')
+    .option('--profile <name>', 'rule set (METACONFORM_PROFILE)', nonEmpty('--profile'))
+    .option('--results-dir <dir>', 'where the results go (METACONFORM_RESULTS_DIR)', nonEmpty('--results-dir'))
+    .option('--sign <key.pem>', 'sign the manifest with this Ed25519 private key (PKCS#8 PEM)', nonEmpty('--sign'))
+    .option('--out <file>', 'the archive to write (default <results>/certification-bundle.tar.gz)', nonEmpty('--out'))
+    .addOption(new Option('--behaviour [x]', refused).hideHelp())
+    .addOption(new Option('--tag [x]', refused).hideHelp())
+    .addOption(new Option('--exclude [x]', refused).hideHelp())
+    .addOption(new Option('--expectations [x]', refused).hideHelp())
+    .addOption(new Option('--retries [x]', refused).hideHelp())
+    .addOption(new Option('--rerun-failed [x]', refused).hideHelp())
+    .addOption(new Option('--strict-expectations', refused).hideHelp())
+    .addOption(new Option('--dry-run', refused).hideHelp())
+    .action(act(certify));
+
+  program
+    .command('verify')
+    .summary('check a certification bundle offline')
+    .description('Check a certification bundle offline: manifest, signature, the released catalogue, the agreement of its results and the verdict. Each problem is one line (exit 1).')
+    .usage('<bundle.tar.gz> [--pubkey key.pem] [--allow-unsigned]')
+    .argument('<bundle>', 'the certification-bundle.tar.gz to check')
+    .option('--pubkey <key.pem>', "the vendor's Ed25519 public key: the signature must verify with it", nonEmpty('--pubkey'))
+    .option('--allow-unsigned', 'accept an unsigned bundle (or no key at hand); the OK line then says UNSIGNED')
+    .action(act(verify));
+
+  program
+    .command('cleanup')
+    .summary('what earlier runs left: unfinished journals and servers named metaconform-*')
+    .description("List what earlier runs left on this cloud: journals of unfinished runs (original metadata, locks, markers) and servers named metaconform-*; --yes undoes and deletes them.")
+    .option('--yes', 'undo the journals and delete the servers (without it: a dry run)')
+    .option('--journal <file>', 'a journal from elsewhere (e.g. another machine\'s results folder)', nonEmpty('--journal'))
+    .option('--clear-marker', 'remove a run marker whose run is gone from METACONFORM_SERVER_ID')
+    .action(act(cleanup));
+
+  program
+    .command('report')
+    .summary('the offline HTML report from results/allure-results, or the trend of earlier runs')
+    .description('Turn results/allure-results into an offline HTML report (results/allure-report/); --trend prints each behaviour\'s last outcomes from results/history.jsonl.')
+    .option('--results-dir <dir>', 'the results folder (METACONFORM_RESULTS_DIR)', nonEmpty('--results-dir'))
+    .option('--trend', "print each behaviour's last N outcomes and when it last changed")
+    .option('--last <n>', 'how many runs --trend shows (default 10)', nonEmpty('--last'))
+    .action(act(report));
+
+  program
+    .command('mutants')
+    .summary('the suites against every fault-injected and correct variant of the reference: the kill matrix')
+    .description('Run the suites once against every fault-injected (mutant) and correct variant of the embedded reference; print the kill matrix and write results/kill-matrix.json.')
+    .option('--results-dir <dir>', 'the results folder (METACONFORM_RESULTS_DIR)', nonEmpty('--results-dir'))
+    .option('--only <names>', 'only these variants (comma-separated)', nonEmpty('--only'))
+    .action(act(mutants));
+
+  program
+    .command('version', { hidden: true })
+    .description('print the suite version (also -V, --version)')
+    .action(act(async () => {
+      console.log(suiteVersion());
+      return EXIT.CONFORMANT;
+    }));
 }
 
 export async function main(argv: string[]): Promise<number> {
   guardConsole();
-  const [command, ...rest] = argv;
+  // a reader that went away (metaconform help | head) ends nothing: the command goes on (a run still restores its target)
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+  let status: number = EXIT.CONFORMANT;
+  const act =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A): Promise<void> => {
+      status = await fn(...args);
+    };
+  const program = new Command('metaconform');
+  program
+    .description('Conformance suite for the OpenStack Compute server-metadata and image-metadata APIs.')
+    .version(suiteVersion(), '-V, --version', 'print the suite version')
+    .addOption(new Option('-q, --quiet', 'only the summary lines, warnings and errors').conflicts('verbose'))
+    .addOption(new Option('-v, --verbose', 'also every test as it finishes, with its note'))
+    .option('--no-color', 'never colour the output (colour is on only on a terminal)')
+    .helpOption('-h, --help', 'show help for the command')
+    .helpCommand('help [command]', 'show help for a command')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showSuggestionAfterError(false)
+    // errors become one usage line (usageError); help is written to stdout only when asked for
+    .configureOutput({ outputError: () => undefined, writeErr: () => undefined })
+    .addHelpText('after', HELP_AFTER)
+    .hook('preAction', (_root, command) => {
+      const o = command.optsWithGlobals() as { quiet?: boolean; verbose?: boolean; color?: boolean };
+      configureOutput({ verbosity: o.quiet ? 'quiet' : o.verbose ? 'verbose' : 'normal', colour: o.color !== false });
+    });
+  defineCommands(program, act, argv);
+  // every command reports what commander refuses as one usage line
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride((err) => {
+    throw usageError(err, cmd);
+  });
   try {
-    switch (command) {
-      case 'run': {
-        loadDotenv({ quiet: true });
-        const { env, lists, flags } = parseRunArgs(rest);
-        if (lists['--cloud'].length || lists['--region'].length || env.targets) return await runMany(rest, lists, env);
-        const config = loadConfig({ ...process.env, ...env });
-        if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
-        const retries = parseRetries(env.retries);
-        if (env.rerun) {
-          const again = failedIn(env.rerun);
-          if (!again.length) {
-            console.log(`metaconform: nothing to rerun: no behaviour failed or lacked a verdict in ${env.rerun}`);
-            return EXIT.CONFORMANT;
-          }
-          lists['--behaviour'].push(...again);
-        }
-        const selection = resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
-        const expectations = env.expectations ? loadExpectations(env.expectations) : undefined;
-        if (!flags.has('--dry-run')) {
-          ensureResultsDir(config.resultsDir, resultsVar(env));
-          scrubOnExit(config.resultsDir);
-        }
-        const { runConformance } = await import('./run.ts');
-        return await runConformance(config, {
-          selection,
-          ...(expectations ? { expectations } : {}),
-          strictExpectations: flags.has('--strict-expectations'),
-          retries,
-          dryRun: flags.has('--dry-run'),
-        });
-      }
-      case 'certify': {
-        loadDotenv({ quiet: true });
-        const refused = rest.find((a) => /^--(behaviour|tag|exclude|expectations|retries|rerun-failed|strict-expectations|dry-run)(=|$)/.test(a));
-        if (refused) throw new ConfigError(refused.split('=')[0]!, 'is refused by certify: a certification runs the full required set of the profile, with no selection, expectations or retries');
-        const overrides = parseOptions(rest, { '--profile': 'METACONFORM_PROFILE', '--results-dir': 'METACONFORM_RESULTS_DIR', '--sign': 'sign', '--out': 'out' });
-        const config = loadConfig({ ...process.env, ...overrides });
-        if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
-        // the key and the archive's folder are checked before the run, not after it
-        if (overrides.sign) checkSigningKey('--sign', overrides.sign);
-        ensureResultsDir(config.resultsDir, resultsVar(overrides));
-        const out = overrides.out ?? join(config.resultsDir, 'certification-bundle.tar.gz');
-        checkOutputFile('--out', out);
-        scrubOnExit(config.resultsDir);
-        const { runConformance } = await import('./run.ts');
-        const { writeBundle, relativeTo } = await import('./bundle.ts');
-        const status = await runConformance(config);
-        // the bundle is made of the scrubbed results
-        scrubAndReport(config.resultsDir);
-        writeBundle(config.resultsDir, config.profile.name, out, overrides.sign);
-        console.log(`metaconform: certification bundle written to ${relativeTo(out)}${overrides.sign ? ' (manifest signed)' : ''}; check it with 'metaconform verify ${relativeTo(out)} ${overrides.sign ? '--pubkey <the public key>' : '--allow-unsigned'}'`);
-        return status;
-      }
-      case 'verify': {
-        const allowUnsigned = rest.includes('--allow-unsigned');
-        const [bundle, ...more] = rest.filter((a) => a !== '--allow-unsigned');
-        if (!bundle || bundle.startsWith('--')) throw new ConfigError('verify', 'usage: metaconform verify <bundle.tar.gz> [--pubkey key.pem] [--allow-unsigned]');
-        const { pubkey } = parseOptions(more, { '--pubkey': 'pubkey' });
-        checkReadableFile('verify', bundle);
-        if (pubkey) checkPublicKey('--pubkey', pubkey);
-        const { runVerify } = await import('./bundle.ts');
-        return await runVerify(bundle, { ...(pubkey !== undefined ? { pubkey } : {}), allowUnsigned });
-      }
-      case 'cleanup': {
-        loadDotenv({ quiet: true });
-        const flags = ['--yes', '--clear-marker'];
-        const { journal } = parseOptions(rest.filter((a) => !flags.includes(a)), { '--journal': 'journal' });
-        // cleanup needs credentials, not a server
-        const env = targetKind(process.env) === 'endpoint' && !process.env.METACONFORM_SERVER_ID ? { ...process.env, METACONFORM_FLAVOR: 'none', METACONFORM_BOOT_IMAGE: 'none' } : process.env;
-        const config = loadConfig(env);
-        const { runCleanup } = await import('./cleanup.ts');
-        return await runCleanup(config, { yes: rest.includes('--yes'), clearMarker: rest.includes('--clear-marker'), ...(journal ? { journal } : {}) });
-      }
-      case 'list': {
-        const json = rest[0] === '--json';
-        if (rest.length > (json ? 1 : 0)) throw new ConfigError(rest[json ? 1 : 0]!, 'unknown option (known: --json)');
-        const { formatCatalogue } = await import('./list.ts');
-        console.log(formatCatalogue(json));
-        return EXIT.CONFORMANT;
-      }
-      case 'mutants': {
-        loadDotenv({ quiet: true });
-        const overrides = parseOptions(rest, { '--results-dir': 'METACONFORM_RESULTS_DIR', '--only': 'only' });
-        const config = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
-        ensureResultsDir(config.resultsDir, resultsVar(overrides));
-        scrubOnExit(config.resultsDir);
-        const { runMutantsCommand } = await import('./matrix.ts');
-        return await runMutantsCommand(config, overrides.only?.split(',').map((n) => n.trim()).filter(Boolean));
-      }
-      case 'report': {
-        loadDotenv({ quiet: true });
-        const trend = rest.includes('--trend');
-        const overrides = parseOptions(rest.filter((a) => a !== '--trend'), { '--results-dir': 'METACONFORM_RESULTS_DIR', '--last': 'last' });
-        const { resultsDir } = loadConfig({ ...process.env, ...overrides, METACONFORM_TARGET: 'reference' });
-        if (trend) {
-          const last = overrides.last === undefined ? 10 : /^\d{1,6}$/.test(overrides.last) ? Number(overrides.last) : NaN;
-          if (!Number.isInteger(last) || last < 1) throw new ConfigError('--last', `must be a whole number of runs, got '${overrides.last}'`);
-          const { formatTrend, readHistory } = await import('../lib/results/history.ts');
-          console.log(formatTrend(readHistory(resultsDir), last));
-          return EXIT.CONFORMANT;
-        }
-        ensureResultsDir(resultsDir, resultsVar(overrides));
-        // the report is made of scrubbed results, and scrubbed again when the process ends
-        scrubAndReport(resultsDir);
-        scrubOnExit(resultsDir);
-        const { generateReport } = await import('./report.ts');
-        return await generateReport(resultsDir);
-      }
-      case '--version':
-      case 'version':
-        console.log(suiteVersion());
-        return EXIT.CONFORMANT;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? EXIT.USAGE : EXIT.CONFORMANT;
-      default:
-        throw new ConfigError(command, `unknown command\n${USAGE}`);
+    if (!argv.length) {
+      program.outputHelp();
+      return EXIT.USAGE;
     }
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
   } catch (e) {
+    if (e instanceof Answered) return EXIT.CONFORMANT;
     return exitForError('metaconform', e);
   }
 }

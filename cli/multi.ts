@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Summary } from '../lib/results/summary.ts';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { formatCounts, type Summary } from '../lib/results/summary.ts';
 import { parse } from 'yaml';
 import { ConfigError, EXIT } from '../lib/errors.ts';
 
@@ -106,31 +106,125 @@ export function worstExit(codes: number[]): number {
 
 const CELL: Record<string, string> = { passed: 'passed', flaky: 'FLAKY', failed: '**FAILED**', known: 'known', 'advisory-failed': 'advisory', 'advisory-error': 'advisory no verdict', observed: 'observed', 'not-applicable': 'n/a', error: 'no verdict', untested: '' };
 
-/** results/matrix.md, .json and .html: behaviour × target, with each target's exit status. */
-export function writeMatrix(dir: string, runs: { label: string; exitCode: number; resultsDir: string }[]): string {
+/** A target that ran: its label, exit status, results folder and the environment that chose it (OS_CLOUD, OS_REGION_NAME). */
+export interface DoneRun {
+  label: string;
+  exitCode: number;
+  resultsDir: string;
+  env?: Record<string, string>;
+}
+
+/** What matrix.html links to in each target's folder, when the run wrote it. */
+const LINKED_FILES = ['summary.txt', 'summary.json', 'junit.xml', 'certification.md', 'allure-report/index.html'];
+
+type TargetSummary = Summary & { target?: string };
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * results/matrix.md, .json and .html: behaviour × target, with each target's exit status. matrix.html (one file,
+ * no external resource, works offline) has a title and the date, each target's details (cloud, region, profile,
+ * endpoint, exit status, verdict, counts, links to its summary and report) and a "differences only" switch
+ * (CSS alone) that hides the rows where every target agrees. Returns the markdown table, and the lines to print:
+ * only the rows that differ, and each target's totals.
+ */
+export function writeMatrix(dir: string, runs: DoneRun[], now: Date = new Date()): { markdown: string; differences: string } {
   const summaries = runs.map((r) => {
     try {
-      return JSON.parse(readFileSync(join(r.resultsDir, 'summary.json'), 'utf8')) as Summary;
+      return JSON.parse(readFileSync(join(r.resultsDir, 'summary.json'), 'utf8')) as TargetSummary;
     } catch {
       return undefined;
     }
   });
   const ids = [...new Set(summaries.flatMap((s) => s?.behaviours.map((b) => b.id) ?? []))];
   const cell = (i: number, id: string) => CELL[summaries[i]?.behaviours.find((b) => b.id === id)?.status ?? 'untested'] ?? '';
-  const md = [
-    `| behaviour | ${runs.map((r) => r.label).join(' | ')} |`,
-    `|---|${runs.map(() => '---').join('|')}|`,
-    `| **exit status** | ${runs.map((r) => `**${r.exitCode}**`).join(' | ')} |`,
-    ...ids.map((id) => `| ${id} | ${runs.map((_, i) => cell(i, id)).join(' | ')} |`),
-    '',
-  ].join('\n');
+  const differs = (id: string) => new Set(runs.map((_, i) => cell(i, id))).size > 1;
+  const differing = ids.filter(differs);
+  const header = [`| behaviour | ${runs.map((r) => r.label).join(' | ')} |`, `|---|${runs.map(() => '---').join('|')}|`, `| **exit status** | ${runs.map((r) => `**${r.exitCode}**`).join(' | ')} |`];
+  const row = (id: string) => `| ${id} | ${runs.map((_, i) => cell(i, id)).join(' | ')} |`;
+  const md = [...header, ...ids.map(row), ''].join('\n');
+  const generated = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const details = runs.map((r, i) => {
+    const s = summaries[i];
+    const folder = relative(dir, r.resultsDir).split(sep).join('/');
+    return {
+      label: r.label,
+      ...(r.env?.OS_CLOUD ? { cloud: r.env.OS_CLOUD } : {}),
+      ...(r.env?.OS_REGION_NAME ? { region: r.env.OS_REGION_NAME } : {}),
+      ...(s ? { profile: s.profile, verdict: s.verdict, counts: formatCounts(s.counts) } : {}),
+      ...(s?.target ? { target: s.target } : {}),
+      exitCode: r.exitCode,
+      folder,
+      files: LINKED_FILES.filter((f) => existsSync(join(r.resultsDir, f))),
+    };
+  });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'matrix.md'), `# metaconform: behaviour × target\n\n${md}`);
-  writeFileSync(join(dir, 'matrix.json'), `${JSON.stringify({ targets: runs.map((r) => ({ label: r.label, exitCode: r.exitCode })), behaviours: Object.fromEntries(ids.map((id) => [id, Object.fromEntries(runs.map((r, i) => [r.label, summaries[i]?.behaviours.find((b) => b.id === id)?.status ?? null]))])) }, null, 2)}\n`);
-  const esc = (t: string) => t.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
-  const html = `<!doctype html><meta charset="utf-8"><title>metaconform matrix</title><style>body{font:14px sans-serif}td,th{border:1px solid #ccc;padding:2px 6px}.f{background:#fcc}.p{background:#cfc}</style><table><tr><th>behaviour</th>${runs.map((r) => `<th>${esc(r.label)} (exit ${r.exitCode})</th>`).join('')}</tr>${ids
-    .map((id) => `<tr><td>${id}</td>${runs.map((_, i) => { const c = cell(i, id).replaceAll('*', ''); return `<td class="${c === 'FAILED' ? 'f' : c === 'passed' ? 'p' : ''}">${esc(c)}</td>`; }).join('')}</tr>`)
-    .join('')}</table>\n`;
-  writeFileSync(join(dir, 'matrix.html'), html);
-  return md;
+  const targetLines = details.map((d) => `- **${d.label}**: ${[d.cloud && `cloud ${d.cloud}`, d.region && `region ${d.region}`, d.profile && `profile ${d.profile}`, d.target && `endpoint ${d.target}`].filter(Boolean).join(', ')}; exit ${d.exitCode}${d.verdict ? `; ${d.verdict}` : '; no summary'} (${d.folder}/)`);
+  writeFileSync(join(dir, 'matrix.md'), `# metaconform: behaviour × target\n\nGenerated ${generated}. ${differing.length} of ${ids.length} behaviours differ between the targets.\n\n${targetLines.join('\n')}\n\n${md}`);
+  writeFileSync(
+    join(dir, 'matrix.json'),
+    `${JSON.stringify({ generatedAt: generated, targets: details, differing, behaviours: Object.fromEntries(ids.map((id) => [id, Object.fromEntries(runs.map((r, i) => [r.label, summaries[i]?.behaviours.find((b) => b.id === id)?.status ?? null]))])) }, null, 2)}\n`,
+  );
+  writeFileSync(join(dir, 'matrix.html'), matrixHtml({ generated, details, ids, differing: new Set(differing), cell, runs }));
+  const totals = details.map((d) => `  ${d.label}: ${d.counts ?? 'no summary'} (exit ${d.exitCode})`);
+  const differences = differing.length
+    ? [`behaviours that differ between the targets: ${differing.length} of ${ids.length} (every behaviour: matrix.md, matrix.html)`, ...header, ...differing.map(row), 'totals:', ...totals].join('\n')
+    : [`no behaviour differs between the targets (${ids.length} behaviours; every one: matrix.md, matrix.html)`, `| **exit status** | ${runs.map((r) => `**${r.exitCode}**`).join(' | ')} |`, 'totals:', ...totals].join('\n');
+  return { markdown: md, differences };
+}
+
+function matrixHtml(m: {
+  generated: string;
+  details: { label: string; cloud?: string; region?: string; profile?: string; target?: string; verdict?: string; counts?: string; exitCode: number; folder: string; files: string[] }[];
+  ids: string[];
+  differing: Set<string>;
+  cell: (i: number, id: string) => string;
+  runs: DoneRun[];
+}): string {
+  const link = (folder: string, file: string) => `<a href="${esc(`${folder.split('/').map(encodeURIComponent).join('/')}/${file}`)}">${esc(file)}</a>`;
+  const targets = m.details
+    .map((d) => `<tr><th>${esc(d.label)}</th><td>${esc(d.cloud ?? '')}</td><td>${esc(d.region ?? '')}</td><td>${esc(d.profile ?? '')}</td><td>${esc(d.target ?? '')}</td><td class="${d.exitCode === 0 ? 'p' : 'f'}">${d.exitCode}</td><td>${esc(d.verdict ?? 'no summary: see the run output')}</td><td>${esc(d.counts ?? '')}</td><td>${d.files.map((f) => link(d.folder, f)).join(' ') || esc(`${d.folder}/`)}</td></tr>`)
+    .join('\n');
+  const rows = m.ids
+    .map((id) => {
+      const cells = m.runs.map((_, i) => {
+        const c = m.cell(i, id).replaceAll('*', '');
+        return `<td class="${c === 'FAILED' ? 'f' : c === 'passed' ? 'p' : c === 'no verdict' ? 'e' : ''}">${esc(c)}</td>`;
+      });
+      return `<tr class="${m.differing.has(id) ? 'diff' : 'same'}"><td>${esc(id)}</td>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>metaconform matrix: ${m.details.length} targets, ${esc(m.generated)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em}
+table{border-collapse:collapse;margin:.5em 0 1.5em}
+td,th{border:1px solid #ccc;padding:2px 8px;text-align:left;vertical-align:top}
+.f{background:#fcc}.p{background:#cfc}.e{background:#ffd}
+#diff:checked~table.matrix tr.same{display:none}
+label{font-weight:bold}
+</style>
+</head>
+<body>
+<h1>metaconform: behaviour × target</h1>
+<p>Generated ${esc(m.generated)}; ${m.details.length} targets; ${m.differing.size} of ${m.ids.length} behaviours differ between them.</p>
+<h2>Targets</h2>
+<table class="targets">
+<tr><th>target</th><th>cloud</th><th>region</th><th>profile</th><th>endpoint</th><th>exit status</th><th>verdict</th><th>behaviours</th><th>files</th></tr>
+${targets}
+</table>
+<h2>Behaviours</h2>
+<input type="checkbox" id="diff"> <label for="diff">differences only (${m.differing.size} of ${m.ids.length})</label>
+<table class="matrix">
+<tr><th>behaviour</th>${m.runs.map((r) => `<th>${esc(r.label)} (exit ${r.exitCode})</th>`).join('')}</tr>
+${rows}
+</table>
+</body>
+</html>
+`;
 }

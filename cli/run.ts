@@ -22,6 +22,8 @@ import { RESULT_FILES, suiteVersion } from './paths.ts';
 import { connectEndpoint, learnServedOperations, runnerHttp, startEmbedded, type ResolvedTarget } from './target.ts';
 import { undoRun } from './undo.ts';
 import { stopWorkers } from '../lib/harness/stop.ts';
+import { notApplicableFamilies } from '../lib/results/coverage.ts';
+import { verbosityReporters } from './output.ts';
 
 /** How long a stopped run waits for its tests to end before it undoes the run anyway (their requests are dropped at once). */
 const STOP_GRACE_MS = 10_000;
@@ -47,6 +49,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Run failed behaviours again, at most this often; one that then passes is reported as flaky. */
   retries?: number;
+  /** Warnings about the configuration (e.g. an unknown METACONFORM_* variable), carried into the summary. */
+  warnings?: string[];
 }
 
 /** Behaviours with a failed or no-verdict test in a record (informational ones are observed, never retried). */
@@ -143,6 +147,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
       reporters: [
         new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
         new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail }),
+        ...verbosityReporters(log),
       ],
     });
     for (let attempt = 1; attempt <= (opts.retries ?? 0); attempt++) {
@@ -154,7 +159,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
         testsFile: join(config.resultsDir, `tests-retry-${attempt}.json`),
         onStoppable: (stop) => (stopSuites = stop),
         files: suiteFilesFor(again),
-        reporters: [new ProgressReporter(again.length, log), new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail })],
+        reporters: [new ProgressReporter(again.length, log), new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail }), ...verbosityReporters(log)],
       });
       for (const id of again) if (!unsettled({ tests: retry.tests.filter((t) => t.behaviour === id), problems: [] }).length && retry.tests.some((t) => t.behaviour === id)) flaky.add(id);
       record = { tests: [...record.tests.filter((t) => !again.includes(t.behaviour)), ...retry.tests], problems: [...record.problems, ...retry.problems] };
@@ -175,7 +180,9 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
     flaky: [...flaky],
   });
   if (opts.selection?.partial) summary.warnings.push(selectionLine);
-  summary.warnings.push(...warnings);
+  summary.warnings.push(...warnings, ...(opts.warnings ?? []));
+  // whole families of required behaviours not applicable: loud, in every output (a green gate says nothing about them)
+  summary.warnings.push(...notApplicableFamilies(summary, new Set((opts.expectations?.entries ?? []).filter((e) => e.expect === 'skip').map((e) => e.id))));
   const text = formatSummary(summary, target.label);
   markPhase('verdict computed');
   const runner = {

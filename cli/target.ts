@@ -105,24 +105,34 @@ export async function startEmbedded(config: RunConfig, opts: EmbeddedOptions = {
   return { target, reference };
 }
 
-/** Which of the profile's API bases the endpoint serves (its version document, or a metadata read that is no route miss), restricted by METACONFORM_BASES. */
-async function servedBases(http: HttpClient, root: string, bases: Record<ApiVersion, string>, serverId: string | undefined, config: RunConfig): Promise<ApiVersion[]> {
-  const wanted = [...(config.bases ?? config.profile.bases)];
+/** Which of the profile's API bases the endpoint serves: its version document, or a metadata read that is no route miss (GETs only). */
+export async function probeBases(http: HttpClient, root: string, bases: Record<ApiVersion, string>, serverId: string | undefined, profileBases: readonly ApiVersion[]): Promise<{ served: ApiVersion[]; missing: ApiVersion[] }> {
   const served: ApiVersion[] = [];
   const missing: ApiVersion[] = [];
-  for (const api of config.profile.bases) {
+  for (const api of profileBases) {
     const doc = await http.send('GET', `${root}/${api}/`, { allow5xx: true });
     let serves = doc.response.status >= 200 && doc.response.status < 400;
     if (!serves && serverId) serves = !isRouteMiss(await new MetadataClient(http, bases[api], 'servers', serverId).list({ allow5xx: true }));
     (serves ? served : missing).push(api);
   }
-  const lacking = wanted.filter((api) => missing.includes(api));
-  if (lacking.length) {
-    const only = served.length ? `serves ${served.map((a) => `/${a}`).join(' and ')} only` : 'serves neither of the profile\'s bases';
-    const instead = served.length ? `use a profile without it or ${VARS.bases}=${served.join(',')}` : `check ${VARS.computeUrl}`;
-    throw new ConfigError(VARS.bases, `this endpoint ${only}; the ${config.profile.name} profile needs ${lacking.map((a) => `/${a}`).join(' and ')}: ${instead}`);
-  }
-  return wanted;
+  return { served, missing };
+}
+
+/** The bases a run uses (the profile's, or METACONFORM_BASES); one the endpoint does not serve is a configuration error. */
+export async function servedBases(http: HttpClient, root: string, bases: Record<ApiVersion, string>, serverId: string | undefined, config: RunConfig): Promise<ApiVersion[]> {
+  const probed = await probeBases(http, root, bases, serverId, config.profile.bases);
+  const problem = basesProblem(probed, config);
+  if (problem) throw problem;
+  return [...(config.bases ?? config.profile.bases)];
+}
+
+/** The configuration error when the endpoint lacks a base the run needs (the profile's, or METACONFORM_BASES). */
+export function basesProblem({ served, missing }: { served: ApiVersion[]; missing: ApiVersion[] }, config: RunConfig): ConfigError | undefined {
+  const lacking = (config.bases ?? config.profile.bases).filter((api) => missing.includes(api));
+  if (!lacking.length) return undefined;
+  const only = served.length ? `serves ${served.map((a) => `/${a}`).join(' and ')} only` : 'serves neither of the profile\'s bases';
+  const instead = served.length ? `use a profile without it or ${VARS.bases}=${served.join(',')}` : `check ${VARS.computeUrl}`;
+  return new ConfigError(VARS.bases, `this endpoint ${only}; the ${config.profile.name} profile needs ${lacking.map((a) => `/${a}`).join(' and ')}: ${instead}`);
 }
 
 /**
@@ -176,14 +186,7 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
       save();
     }
     const client = new MetadataClient(http, bases[restoreBase], 'servers', serverId);
-    const ex = await client.list();
-    const status = ex.response.status;
-    if (status === 401) throw new ConfigError(t.auth.kind === 'token' ? VARS.token : 'OS_AUTH_URL', `the token was rejected by the compute endpoint (401): ${describeExchange(ex)}`);
-    if (status === 404) throw new ConfigError(VARS.serverId, `server '${serverId}' was not found (404): ${describeExchange(ex)}`);
-    if (status === 400 && /Malformed request URL/.test(ex.response.text)) throw new ConfigError(VARS.projectId, `does not match the token's project: ${describeExchange(ex)}`);
-    // read leniently: a list body that breaks the schema is SM-LIST-001's failure, not a reason to refuse the run
-    const snapshot = status >= 200 && status < 300 ? collectionMap(ex) : undefined;
-    if (!snapshot) throw new InfrastructureError(`cannot read the server's metadata before the run (no metadata map in the answer): ${describeExchange(ex)}`);
+    const snapshot = await readServerMetadata(client, t.auth.kind);
     const probe = await probeAuthentication(client);
     const imageSnapshot = t.imageId ? await snapshotImage(new MetadataClient(http, bases[restoreBase], 'images', t.imageId)) : undefined;
     journal.snapshot = { server: snapshot, ...(imageSnapshot ? { image: imageSnapshot } : {}) };
@@ -249,8 +252,24 @@ export function runnerHttp(target: Target, config: RunConfig): HttpClient {
   return httpFor(target, { timeoutMs: config.timeoutMs });
 }
 
+/**
+ * Reads the server's metadata before the run (GET), leniently: a refused token, an unknown server or a project
+ * mismatch is a configuration error naming its variable; an answer without a metadata map is no verdict.
+ */
+export async function readServerMetadata(client: MetadataClient, authKind: 'token' | 'keystone'): Promise<Metadata> {
+  const ex = await client.list();
+  const status = ex.response.status;
+  if (status === 401) throw new ConfigError(authKind === 'token' ? VARS.token : 'OS_AUTH_URL', `the token was rejected by the compute endpoint (401): ${describeExchange(ex)}`);
+  if (status === 404) throw new ConfigError(VARS.serverId, `server '${client.id}' was not found (404): ${describeExchange(ex)}`);
+  if (status === 400 && /Malformed request URL/.test(ex.response.text)) throw new ConfigError(VARS.projectId, `does not match the token's project: ${describeExchange(ex)}`);
+  // read leniently: a list body that breaks the schema is SM-LIST-001's failure, not a reason to refuse the run
+  const snapshot = status >= 200 && status < 300 ? collectionMap(ex) : undefined;
+  if (!snapshot) throw new InfrastructureError(`cannot read the server's metadata before the run (no metadata map in the answer): ${describeExchange(ex)}`);
+  return snapshot;
+}
+
 /** Reads the image's properties through the proxy before the run, leniently; an unknown image is a configuration error. */
-async function snapshotImage(image: MetadataClient): Promise<Metadata> {
+export async function snapshotImage(image: MetadataClient): Promise<Metadata> {
   const ex = await image.list();
   if (ex.response.status === 404) throw new ConfigError(VARS.imageId, `image '${image.id}' was not found through the image-metadata proxy (404): ${describeExchange(ex)}`);
   const map = ex.response.status >= 200 && ex.response.status < 300 ? collectionMap(ex) : undefined;

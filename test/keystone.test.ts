@@ -120,6 +120,12 @@ describe('several clouds in one gate', () => {
     expect(matrix).toMatch(/\| \*\*exit status\*\* \| \*\*0\*\* \| \*\*1\*\* \|/);
     expect(matrix).toMatch(/\| SM-HDR-001 \| passed \| \*\*FAILED\*\* \|/);
     for (const sub of ['good', 'bad']) expect(readFileSync(join(run.resultsDir, sub, 'summary.json'), 'utf8')).toContain('"profile": "nova"');
+    // after the targets, the output shows only the behaviours that differ, and each target's totals
+    const after = run.stdout.slice(run.stdout.lastIndexOf('=== target bad ==='));
+    expect(after).toMatch(/^behaviours that differ between the targets: \d+ of \d+ /m);
+    expect(after).toMatch(/^\| SM-HDR-001 \| passed \| \*\*FAILED\*\* \|$/m);
+    expect(after).not.toMatch(/^\| SM-[A-Z]+-\d+ \| passed \| passed \|$/m);
+    expect(after).toMatch(/^totals:\n {2}good: \d+ passed, 0 failed/m);
     expectNoSecrets(run, [PASSWORD]);
     // the same targets from a list in a file
     writeFileSync(join(cwd, 'targets.yaml'), '- cloud: good\n- cloud: bad\n');

@@ -1,7 +1,7 @@
 import { normaliseComputeUrl, type ComputeEndpoint } from '../config/endpoint.ts';
 import { ConfigError } from '../errors.ts';
 import { registerSecret } from '../http/redact.ts';
-import { computeUrlFromCatalog, issueToken } from './keystone.ts';
+import { computeUrlFromCatalog, issueToken, type CatalogEntry } from './keystone.ts';
 import { isV2, secretOf, type AuthMethod, type KeystoneCredentials, type ProjectRef } from './types.ts';
 
 /** What a worker needs to renew an expired token by itself (secrets included; they are registered for redaction). */
@@ -17,6 +17,8 @@ export interface Session {
   endpoint: ComputeEndpoint;
   /** Where the compute endpoint came from, for the run's header line. */
   endpointFrom: 'METACONFORM_COMPUTE_URL' | 'service catalog';
+  /** The token's service catalog (Keystone), for `metaconform check` to say which endpoint was chosen and why. */
+  catalog?: CatalogEntry[];
   renewal?: Renewal;
 }
 
@@ -55,6 +57,7 @@ export async function openSession(t: SessionSettings, timeoutMs: number): Promis
     projectId,
     endpoint,
     endpointFrom: t.endpoint ? 'METACONFORM_COMPUTE_URL' : 'service catalog',
+    catalog: issued.catalog,
     renewal: { authUrl, credentials, ...(project ? { project } : {}) },
   };
 }
