@@ -2,6 +2,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { appliesTo, CATALOGUE } from '../catalogue/index.ts';
 import { openSession, type Session } from '../lib/auth/session.ts';
+import { configureTls } from '../lib/http/connections.ts';
+import { readerSession } from './target.ts';
 import { isV2, type AuthMethod, type KeystoneCredentials } from '../lib/auth/types.ts';
 import { MetadataClient } from '../lib/clients/metadata-client.ts';
 import type { ApiVersion } from '../lib/config/endpoint.ts';
@@ -359,6 +361,7 @@ async function checkReference(report: Report, config: RunConfig): Promise<void> 
 async function checkEndpoint(report: Report, config: RunConfig, env: Env): Promise<void> {
   if (config.target.kind !== 'endpoint') return;
   const t = config.target;
+  configureTls(config.tls);
   let session: Session | undefined;
   await report.item('authentication', async () => {
     session = await openSession(t, config.timeoutMs);
@@ -372,6 +375,15 @@ async function checkEndpoint(report: Report, config: RunConfig, env: Env): Promi
   }
   const s = session;
   report.add('ok', 'compute endpoint', describeEndpoint(s, t.auth, env));
+  let readerToken: string | undefined;
+  if (t.reader) {
+    const reader = t.reader;
+    // logged in here; whether it may read the server is checked with the server below
+    await report.item('reader login', async () => {
+      readerToken = await readerSession(reader, s, config);
+      return ['ok', `the reader credential (${reader.kind === 'token' ? VARS.readerToken : VARS.readerCloud}) is of project ${s.projectId}`];
+    });
+  }
   await checkReached(report, config, {
     http: new HttpClient({ token: s.token, timeoutMs: config.timeoutMs }),
     root: s.endpoint.root,
@@ -383,5 +395,6 @@ async function checkEndpoint(report: Report, config: RunConfig, env: Env): Promi
     ...(t.errorServerId ? { errorServerId: t.errorServerId } : {}),
     ...(t.unlaunchedServerId ? { unlaunchedServerId: t.unlaunchedServerId } : {}),
     ...(t.otherProjectServerId ? { otherProjectServerId: t.otherProjectServerId } : {}),
+    ...(readerToken ? { readerToken } : {}),
   });
 }

@@ -16,6 +16,7 @@ export const OTHER_VARIABLES: Readonly<Record<string, string>> = {
   METACONFORM_REFERENCE_PASSWORD: "npm run reference: its Keystone user's password",
   METACONFORM_REFERENCE_APP_SECRET: "npm run reference: its application credential's secret",
   METACONFORM_REFERENCE_API_KEY: "npm run reference: its Keystone v2.0 user's API key",
+  METACONFORM_REFERENCE_READER_TOKEN: 'npm run reference: a reader-only token it accepts',
   METACONFORM_NO_BUNDLE: 'bin/load.mjs: 1 loads the TypeScript sources through tsx instead of the cached bundle',
   // lib/harness/target.ts TARGET_ENV (not imported: it would load the HTTP stack at every start)
   METACONFORM_RESOLVED_TARGET: 'set by the runner for its test workers',

@@ -233,7 +233,7 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
 }
 
 /** Logs the reader credential in (METACONFORM_READER_CLOUD / _TOKEN); it must be scoped to the run's project. */
-async function readerSession(reader: AuthMethod, main: { endpoint: ComputeEndpoint; projectId: string }, config: RunConfig): Promise<string> {
+export async function readerSession(reader: AuthMethod, main: { endpoint: ComputeEndpoint; projectId: string }, config: RunConfig): Promise<string> {
   const variable = reader.kind === 'token' ? VARS.readerToken : VARS.readerCloud;
   let session;
   try {
