@@ -84,6 +84,7 @@ interface RunOpts {
   rerunFailed?: string;
   retries?: string;
   targets?: string;
+  targetsAtOnce?: string;
   behaviour?: string[];
   tag?: string[];
   exclude?: string[];
@@ -100,14 +101,18 @@ function runEnv(o: { profile?: string; resultsDir?: string }): Record<string, st
 }
 
 /**
- * One invocation, several clouds or regions: each is run in turn (its own CLI process and results subfolder),
- * then a combined matrix is written; the exit status is the worst of the targets'. `args` are the arguments
- * after `run`, passed on to each target's run (less the ones naming targets and the results folder).
+ * One invocation, several clouds or regions: each in its own CLI process (its own lanes and results
+ * subfolder), at most --targets-at-once of them at a time (default 4), then a combined matrix is written; the
+ * exit status is the worst of the targets'. `args` are the arguments after `run`, passed on to each target's
+ * run (less the ones naming targets, how many at once and the results folder). Each target's output lines
+ * are prefixed with its label.
  */
 async function runMany(args: string[], lists: RunLists, o: RunOpts): Promise<number> {
   const { checkTargetList, resultsFolderOf, targetRuns, targetsFromFile, worstExit, writeMatrix } = await import('./multi.ts');
-  const { spawnSync } = await import('node:child_process');
+  const { runTargets } = await import('./multi.ts');
   const env = runEnv(o);
+  const atOnce = o.targetsAtOnce === undefined ? 4 : Number(o.targetsAtOnce);
+  if (!/^\d+$/.test(String(o.targetsAtOnce ?? '4')) || atOnce < 1 || atOnce > 64) throw new ConfigError('--targets-at-once', `must be a whole number from 1 to 64, got '${o.targetsAtOnce}'`);
   const clouds = lists['--cloud'];
   const regions = lists['--region'];
   const base = ensureResultsDir(loadConfig({ ...process.env, ...env, METACONFORM_TARGET: 'reference' }).resultsDir, resultsVar(env));
@@ -115,7 +120,7 @@ async function runMany(args: string[], lists: RunLists, o: RunOpts): Promise<num
   const passOn: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!.split('=')[0]!;
-    if (flag === '--cloud' || flag === '--region' || flag === '--results-dir' || flag === '--targets') {
+    if (flag === '--cloud' || flag === '--region' || flag === '--results-dir' || flag === '--targets' || flag === '--targets-at-once') {
       if (!args[i]!.includes('=')) i++;
       continue;
     }
@@ -136,12 +141,7 @@ async function runMany(args: string[], lists: RunLists, o: RunOpts): Promise<num
       throw e;
     }
   }
-  const done: { label: string; exitCode: number; resultsDir: string; env: Record<string, string> }[] = [];
-  for (const t of runs) {
-    if (verbosity() !== 'quiet') console.log(`metaconform: === target ${t.label} ===`);
-    const child = spawnSync(process.execPath, [process.argv[1]!, 'run', ...passOn, ...outputFlags(), '--results-dir', t.resultsDir], { env: { ...process.env, ...t.env }, stdio: 'inherit' });
-    done.push({ label: t.label, exitCode: child.status ?? EXIT.NO_VERDICT, resultsDir: t.resultsDir, env: t.env });
-  }
+  const done = await runTargets(runs, atOnce, (t) => [process.argv[1]!, 'run', ...passOn, ...outputFlags(), '--results-dir', t.resultsDir], verbosity() !== 'quiet');
   const { differences } = writeMatrix(base, done);
   const worst = worstExit(done.map((d) => d.exitCode));
   // the summary of the targets: printed even when quiet
@@ -319,9 +319,10 @@ function defineCommands(program: Command, act: <A extends unknown[]>(fn: (...arg
     .option('--strict-expectations', 'an expectation whose behaviour passes (STALE) fails the gate')
     .option('--rerun-failed <dir>', 'only what failed or had no verdict in that results folder', nonEmpty('--rerun-failed'))
     .option('--retries <n>', 'run failures again, 0-3 times; a pass on retry is reported FLAKY', nonEmpty('--retries'))
-    .option('--cloud <names>', 'several clouds of clouds.yaml, one after another, and a combined matrix (comma-separated)', listOf('--cloud'))
-    .option('--region <names>', 'several regions, one after another, and a combined matrix (comma-separated)', listOf('--region'))
-    .option('--targets <file>', 'a YAML list of {cloud, region} targets, one after another, and a combined matrix', nonEmpty('--targets'))
+    .option('--cloud <names>', 'several clouds of clouds.yaml, and a combined matrix (comma-separated)', listOf('--cloud'))
+    .option('--region <names>', 'several regions, and a combined matrix (comma-separated)', listOf('--region'))
+    .option('--targets <file>', 'a YAML list of {cloud, region} targets, and a combined matrix', nonEmpty('--targets'))
+    .option('--targets-at-once <n>', 'how many of several targets run at the same time (default 4)', nonEmpty('--targets-at-once'))
     .addHelpText('after', `
 Examples:
   metaconform run                                      the full catalogue against the configured target
@@ -400,6 +401,19 @@ Examples:
     .option('--results-dir <dir>', 'the results folder (METACONFORM_RESULTS_DIR)', nonEmpty('--results-dir'))
     .option('--only <names>', 'only these variants (comma-separated)', nonEmpty('--only'))
     .action(act(mutants));
+
+  program
+    .command('merge')
+    .summary('combine results folders of separate runs (e.g. a CI matrix job per region) into one matrix')
+    .description('Combine the results folders of separate runs (a CI matrix job per region, say) into one behaviour × target matrix (matrix.md, .json, .html), one history (history.jsonl) and one exit status: the worst of theirs. A folder without a summary counts as no verdict.')
+    .usage('DIR... [--results-dir OUT]')
+    .argument('<dirs...>', 'results folders of separate runs')
+    .option('--results-dir <dir>', 'where the combined matrix and history go (default ./results; METACONFORM_RESULTS_DIR)', nonEmpty('--results-dir'))
+    .action(act(async (dirs: string[], o: { resultsDir?: string }) => {
+      const { mergeResults } = await import('./multi.ts');
+      const out = ensureResultsDir(loadConfig({ ...process.env, ...runEnv(o), METACONFORM_TARGET: 'reference' }).resultsDir, resultsVar(runEnv(o)));
+      return mergeResults(dirs, out);
+    }));
 
   program
     .command('version', { hidden: true })

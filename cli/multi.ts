@@ -228,3 +228,93 @@ ${rows}
 </html>
 `;
 }
+
+/** A target of a multi-target run, with its results subfolder. */
+export interface PlannedRun extends TargetRun {
+  resultsDir: string;
+}
+
+/**
+ * Runs the targets in their own CLI processes, at most `atOnce` at a time; each output line is prefixed with
+ * the target's label (so that lines of targets running together stay readable). Resolves with every target's
+ * exit status, in the order of `runs`.
+ */
+export async function runTargets(runs: readonly PlannedRun[], atOnce: number, argsOf: (run: PlannedRun) => string[], announce: boolean): Promise<DoneRun[]> {
+  const { spawn } = await import('node:child_process');
+  const done: DoneRun[] = new Array(runs.length);
+  let next = 0;
+  const prefixLines = (label: string, write: (text: string) => void) => {
+    let pending = '';
+    return {
+      push: (chunk: Buffer) => {
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop()!;
+        for (const line of lines) write(`[${label}] ${line}\n`);
+      },
+      flush: () => pending && write(`[${label}] ${pending}\n`),
+    };
+  };
+  const worker = async () => {
+    while (next < runs.length) {
+      const i = next++;
+      const t = runs[i]!;
+      if (announce) console.log(`metaconform: === target ${t.label} started ===`);
+      const child = spawn(process.execPath, argsOf(t), { env: { ...process.env, ...t.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = prefixLines(t.label, (s) => process.stdout.write(s));
+      const err = prefixLines(t.label, (s) => process.stderr.write(s));
+      child.stdout.on('data', out.push);
+      child.stderr.on('data', err.push);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      out.flush();
+      err.flush();
+      done[i] = { label: t.label, exitCode: code ?? EXIT.NO_VERDICT, resultsDir: t.resultsDir, env: t.env };
+    }
+  };
+  // a signal reaches every child of the process group; the parent waits for their undo and then reports
+  await Promise.all(Array.from({ length: Math.min(atOnce, runs.length) }, worker));
+  return done;
+}
+
+/**
+ * `metaconform merge DIR…`: the results folders of separate runs (a CI matrix job per region) combined into
+ * one matrix (matrix.md, .json, .html), one history (every run's history.jsonl lines, each once, in time
+ * order) and one exit status, the worst of theirs (a folder without summary.json counts as no verdict).
+ */
+export function mergeResults(dirs: readonly string[], out: string, log: (line: string) => void = (l) => console.log(l)): number {
+  const missing = dirs.filter((d) => !existsSync(d) || !statSync(d).isDirectory());
+  if (missing.length) throw new ConfigError('merge', `not a results folder: ${missing.join(', ')}`);
+  const labels = new Set<string>();
+  const runs: DoneRun[] = dirs.map((dir) => {
+    let summary: (TargetSummary & { exitCode?: number }) | undefined;
+    try {
+      summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as TargetSummary & { exitCode?: number };
+    } catch {
+      log(`metaconform merge: ${dir} holds no readable summary.json: counted as no verdict`);
+    }
+    // the folder's name tells targets apart (a CI job names its results folder after its region, say)
+    let label = dir.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || dir;
+    for (let n = 2; labels.has(label); n++) label = `${label} (${n})`;
+    labels.add(label);
+    return { label, exitCode: typeof summary?.exitCode === 'number' ? summary.exitCode : EXIT.NO_VERDICT, resultsDir: dir };
+  });
+  mkdirSync(out, { recursive: true });
+  const { differences } = writeMatrix(out, runs);
+  const lines = new Set<string>();
+  for (const dir of dirs) {
+    const file = join(dir, 'history.jsonl');
+    if (existsSync(file)) for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim()) lines.add(line);
+  }
+  const existing = join(out, 'history.jsonl');
+  if (existsSync(existing)) for (const line of readFileSync(existing, 'utf8').split('\n')) if (line.trim()) lines.add(line);
+  const time = (line: string) => {
+    try {
+      return String((JSON.parse(line) as { time?: string }).time ?? '');
+    } catch {
+      return '';
+    }
+  };
+  writeFileSync(existing, [...lines].sort((a, b) => time(a).localeCompare(time(b))).map((l) => `${l}\n`).join(''));
+  const worst = worstExit(runs.map((r) => r.exitCode));
+  log(`${differences}\nmetaconform merge: ${runs.length} results folder(s); matrix in ${join(out, 'matrix.md')} (.json, .html), history in ${existing}; exit ${worst} (the worst of theirs)`);
+  return worst;
+}
