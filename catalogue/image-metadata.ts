@@ -77,7 +77,7 @@ export const imageMetadata: readonly Behaviour[] = [
   },
   {
     id: 'IM-AUTH-001',
-    rule: 'No Nova policy rule guards the image-metadata proxy; authorisation is Glance\'s (Glance 401/403 surface as 403 forbidden). Not testable with one credential.',
+    rule: 'No Nova policy rule guards the image-metadata proxy; authorisation is Glance\'s (Glance 401/403 surface as 403 forbidden). Observed with a reader credential (METACONFORM_READER_CLOUD or METACONFORM_READER_TOKEN).',
     source: ['nova/api/openstack/compute/image_metadata.py (no context.can)', 'nova/exception.py:ImageNotAuthorized'],
     epic: IM, feature: 'authorisation', level: 'informational', tags: ['image', 'auth'],
   },
