@@ -114,14 +114,15 @@ describe('several clouds in one gate', () => {
     writeFileSync(join(cwd, 'clouds.yaml'), `clouds:\n  good:\n${entry(good)}  bad:\n${entry(bad)}`);
     const run = await runCli(['run', '--cloud', 'good,bad', '--tag', 'headers'], { METACONFORM_FLAVOR: 'f', METACONFORM_BOOT_IMAGE: 'i', METACONFORM_NETWORK: 'none' }, cwd);
     expect(run.code, run.stdout.slice(-1500) + run.stderr).toBe(1);
-    expect(run.stdout).toMatch(/=== target good ===[\s\S]*=== target bad ===/);
+    expect(run.stdout).toMatch(/=== target good started ===[\s\S]*=== target bad started ===/);
+    expect(run.stdout).toMatch(/^\[bad\] /m);
     const matrix = readFileSync(join(run.resultsDir, 'matrix.md'), 'utf8');
     expect(matrix).toMatch(/\| behaviour \| good \| bad \|/);
     expect(matrix).toMatch(/\| \*\*exit status\*\* \| \*\*0\*\* \| \*\*1\*\* \|/);
     expect(matrix).toMatch(/\| SM-HDR-001 \| passed \| \*\*FAILED\*\* \|/);
     for (const sub of ['good', 'bad']) expect(readFileSync(join(run.resultsDir, sub, 'summary.json'), 'utf8')).toContain('"profile": "nova"');
     // after the targets, the output shows only the behaviours that differ, and each target's totals
-    const after = run.stdout.slice(run.stdout.lastIndexOf('=== target bad ==='));
+    const after = run.stdout.slice(run.stdout.search(/^behaviours that differ between the targets/m));
     expect(after).toMatch(/^behaviours that differ between the targets: \d+ of \d+ /m);
     expect(after).toMatch(/^\| SM-HDR-001 \| passed \| \*\*FAILED\*\* \|$/m);
     expect(after).not.toMatch(/^\| SM-[A-Z]+-\d+ \| passed \| passed \|$/m);
