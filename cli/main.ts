@@ -19,7 +19,8 @@ commands:
             --rerun-failed DIR (only what failed or had no verdict there), --retries N (0-3; pass on retry = FLAKY),
             --cloud A,B and/or --region R1,R2, or --targets FILE (several targets, one after another, a combined matrix),
             --profile NAME, --results-dir DIR
-  list      print the behaviour catalogue (ID, level, rule); --json for machines
+  list      print the behaviour catalogue (ID, level, test file:line, rule); --json for machines;
+            --tag TAG, --level LEVEL, --family SM-KEY (repeatable, comma-separated) select behaviours
   certify   the full required run of a profile into one verifiable archive (--sign key.pem: Ed25519, --out FILE)
   verify    check a certification bundle offline (--pubkey key.pem, or --allow-unsigned): manifest, signature, catalogue, results
   cleanup   what earlier runs left: journals of unfinished runs (original metadata, locks, markers) and servers
@@ -229,11 +230,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCleanup(config, { yes: rest.includes('--yes'), clearMarker: rest.includes('--clear-marker'), ...(journal ? { journal } : {}) });
       }
       case 'list': {
-        const json = rest[0] === '--json';
-        if (rest.length > (json ? 1 : 0)) throw new ConfigError(rest[json ? 1 : 0]!, 'unknown option (known: --json)');
-        const { formatCatalogue } = await import('./list.ts');
-        console.log(formatCatalogue(json));
-        return EXIT.CONFORMANT;
+        const { runList } = await import('./list.ts');
+        return runList(rest);
       }
       case 'mutants': {
         loadDotenv({ quiet: true });
