@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { citedBehaviours } from '../cli/suite-files.ts';
 import { InfrastructureError } from '../lib/errors.ts';
 import { withinTimeout } from '../lib/harness/conformance.ts';
-import { fixtureServerIds, lanes, lease, resourceIds } from '../lib/harness/leases.ts';
+import { fixtureServerIds, lanes, lease, leaseIds } from '../lib/harness/leases.ts';
 import type { Target } from '../lib/harness/target.ts';
 import type { RunRecord } from '../lib/results/records.ts';
 import { runCli, startStandaloneReference, type StandaloneReference } from './helpers/cli.ts';
@@ -36,7 +36,7 @@ describe('leases: a test owns the server (and image) it uses', () => {
   test('lane servers: concurrent tests get different servers; an image test does not wait for a server test', async () => {
     const t = target('lanes', { extraServerIds: ['s1', 's2'], extraImageIds: ['i1', 'i2'] });
     expect(lanes(t)).toBe(6);
-    expect(resourceIds(t, 'server')).toEqual(['s0', 's1', 's2']);
+    expect(leaseIds(t, 'server')).toEqual(['s0', 's1', 's2']);
     const held = await Promise.all([lease(t, ['server']), lease(t, ['server']), lease(t, ['server', 'image']), lease(t, ['image'])]);
     expect(new Set(held.map((l) => l.ids.server).filter(Boolean)).size).toBe(3);
     expect(new Set(held.map((l) => l.ids.image).filter(Boolean)).size).toBe(2);
@@ -57,7 +57,7 @@ describe('leases: a test owns the server (and image) it uses', () => {
 
   test('a target without an image leases none, and a test without resources waits for nothing', async () => {
     const t = target('no-image', { imageId: undefined });
-    expect(resourceIds(t, 'image')).toEqual([]);
+    expect(leaseIds(t, 'image')).toEqual([]);
     const l = await lease(t, ['server', 'image']);
     expect(l.ids).toEqual({ server: 's0' });
     expect((await lease(t, [])).ids).toEqual({});
@@ -69,7 +69,7 @@ describe('fixture servers and timeouts', () => {
   test('the fixture servers are one lane: two tests using them run one after the other; none without fixtures', async () => {
     const t = target('fixtures', { errorServerId: 'e0', otherProjectServerId: 'o0' });
     expect(fixtureServerIds(t)).toEqual(['e0', 'o0']);
-    expect(resourceIds(t, 'fixtures')).toEqual(['fixtures']);
+    expect(leaseIds(t, 'fixtures')).toEqual(['fixtures']);
     const first = await lease(t, ['server', 'fixtures']);
     let second: Awaited<ReturnType<typeof lease>> | undefined;
     const waiting = lease(t, ['fixtures']).then((l) => (second = l));
@@ -78,7 +78,7 @@ describe('fixture servers and timeouts', () => {
     first.release();
     await waiting;
     second?.release();
-    expect(resourceIds(target('bare'), 'fixtures')).toEqual([]);
+    expect(leaseIds(target('bare'), 'fixtures')).toEqual([]);
     expect((await lease(target('bare'), ['fixtures'])).ids).toEqual({});
   });
 
