@@ -19,7 +19,7 @@ import { markPhase, phases } from '../lib/results/phases.ts';
 import { lanes } from '../lib/harness/leases.ts';
 import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
-import { connectEndpoint, learnServedOperations, runnerHttp, startEmbedded, type ResolvedTarget } from './target.ts';
+import { connectEndpoint, learnServedOperations, runnerHttp, startEmbedded, type ResolvedTarget } from './resolve-target.ts';
 import { undoRun } from './undo.ts';
 import { stopWorkers } from '../lib/harness/stop.ts';
 
