@@ -15,7 +15,8 @@ const USAGE = `usage: metaconform <command>
 commands:
   run       run the conformance suites (against the embedded reference when no target is configured)
             --behaviour ID|GLOB, --tag TAG, --exclude ID|GLOB|TAG (repeatable, comma-separated), --dry-run,
-            --expectations FILE (known failures: fail|skip), --strict-expectations (a stale one fails the gate),
+            --expectations FILE (known failures: fail|skip, per api/profile), --strict-expectations (a stale one fails the gate),
+            --write-expectations FILE (start an expectations file from this run's failures),
             --rerun-failed DIR (only what failed or had no verdict there), --retries N (0-3; pass on retry = FLAKY),
             --cloud A,B and/or --region R1,R2, or --targets FILE (several targets, one after another, a combined matrix),
             --profile NAME, --results-dir DIR
@@ -159,8 +160,12 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run': {
         loadDotenv({ quiet: true });
-        const { env, lists, flags } = parseRunArgs(rest);
-        if (lists['--cloud'].length || lists['--region'].length || env.targets) return await runMany(rest, lists, env);
+        const { takeWriteExpectations, checkWriteExpectations, writeExpectationsAfterRun } = await import('./write-expectations.ts');
+        const { args: runArgs, file: writeTo } = takeWriteExpectations(rest);
+        const { env, lists, flags } = parseRunArgs(runArgs);
+        const many = Boolean(lists['--cloud'].length || lists['--region'].length || env.targets);
+        if (writeTo) checkWriteExpectations(writeTo, { many, dryRun: flags.has('--dry-run') });
+        if (many) return await runMany(runArgs, lists, env);
         const config = loadConfig({ ...process.env, ...env });
         if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
         const retries = parseRetries(env.retries);
@@ -173,19 +178,20 @@ export async function main(argv: string[]): Promise<number> {
           lists['--behaviour'].push(...again);
         }
         const selection = resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
-        const expectations = env.expectations ? loadExpectations(env.expectations) : undefined;
+        const expectations = env.expectations ? loadExpectations(env.expectations, config.profile.name) : undefined;
         if (!flags.has('--dry-run')) {
           ensureResultsDir(config.resultsDir, resultsVar(env));
           scrubOnExit(config.resultsDir);
         }
         const { runConformance } = await import('./run.ts');
-        return await runConformance(config, {
+        const status = await runConformance(config, {
           selection,
           ...(expectations ? { expectations } : {}),
           strictExpectations: flags.has('--strict-expectations'),
           retries,
           dryRun: flags.has('--dry-run'),
         });
+        return writeTo ? writeExpectationsAfterRun(config.resultsDir, writeTo, status) : status;
       }
       case 'certify': {
         loadDotenv({ quiet: true });
