@@ -181,15 +181,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
           return imageOn(run.api);
         },
         imageOn,
-        arrange: async (what, body) => {
-          try {
-            return record ? await allure.step(`arrange: ${what}`, body) : await body();
-          } catch (e) {
-            const err = e as Error;
-            if (NO_VERDICT_ERRORS.has(err.name)) throw err;
-            throw new PreconditionError(`could not arrange "${what}": ${err.message}`);
-          }
-        },
+        arrange: (what, body) => arranged(what, body, record),
         step: async (what, body) => (record ? await allure.step(what, body) : await body()),
         notApplicable: (reason) => {
           meta.notApplicable = reason;
@@ -212,6 +204,20 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
         await attachTranscript(exchanges);
       }
     }));
+  }
+}
+
+/**
+ * Runs a step that arranges a test's starting state (ctx.arrange; an Allure step when recording): a failure there
+ * is "no verdict", a PreconditionError naming what could not be arranged; no-verdict errors pass as they are.
+ */
+export async function arranged<T>(what: string, body: () => Promise<T>, record = false): Promise<T> {
+  try {
+    return record ? await allure.step(`arrange: ${what}`, body) : await body();
+  } catch (e) {
+    const err = e as Error;
+    if (NO_VERDICT_ERRORS.has(err.name)) throw err;
+    throw new PreconditionError(`could not arrange "${what}": ${err.message}`);
   }
 }
 
