@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { appliesTo, CATALOGUE } from '../catalogue/index.ts';
 import { openSession, type Session } from '../lib/auth/session.ts';
 import { configureTls } from '../lib/http/connections.ts';
-import { readerSession } from './target.ts';
+import { readerSession } from './resolve-target.ts';
 import { isV2, type AuthMethod, type KeystoneCredentials } from '../lib/auth/types.ts';
 import { MetadataClient } from '../lib/clients/metadata-client.ts';
 import type { ApiVersion } from '../lib/config/endpoint.ts';
@@ -19,7 +19,7 @@ import { redactText } from '../lib/http/redact.ts';
 import { discoverFacts } from './discovery.ts';
 import { paint } from './output.ts';
 import { probeAuthentication } from './probe.ts';
-import { basesProblem, probeBases, readServerMetadata, snapshotImage, startEmbedded } from './target.ts';
+import { basesProblem, probeBases, readServerMetadata, snapshotImage, startEmbedded } from './resolve-target.ts';
 import { checkMutant } from './usage.ts';
 
 /**

@@ -85,6 +85,7 @@ interface RunOpts {
   retries?: string;
   targets?: string;
   targetsAtOnce?: string;
+  writeExpectations?: string;
   behaviour?: string[];
   tag?: string[];
   exclude?: string[];
@@ -120,7 +121,7 @@ async function runMany(args: string[], lists: RunLists, o: RunOpts): Promise<num
   const passOn: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!.split('=')[0]!;
-    if (flag === '--cloud' || flag === '--region' || flag === '--results-dir' || flag === '--targets' || flag === '--targets-at-once') {
+    if (flag === '--cloud' || flag === '--region' || flag === '--results-dir' || flag === '--targets' || flag === '--targets-at-once' || flag === '--write-expectations') {
       if (!args[i]!.includes('=')) i++;
       continue;
     }
@@ -153,7 +154,10 @@ async function run(o: RunOpts, args: string[]): Promise<number> {
   const warnings = environment();
   const env = runEnv(o);
   const lists: RunLists = { '--behaviour': o.behaviour ?? [], '--tag': o.tag ?? [], '--exclude': o.exclude ?? [], '--cloud': o.cloud ?? [], '--region': o.region ?? [] };
-  if (lists['--cloud'].length || lists['--region'].length || o.targets) return runMany(args, lists, o);
+  const many = Boolean(lists['--cloud'].length || lists['--region'].length || o.targets);
+  const { checkWriteExpectations, writeExpectationsAfterRun } = await import('./write-expectations.ts');
+  if (o.writeExpectations) checkWriteExpectations(o.writeExpectations, { many, dryRun: o.dryRun === true });
+  if (many) return runMany(args, lists, o);
   const config = loadConfig({ ...process.env, ...env });
   if (config.target.kind === 'reference') await checkMutant(config.target.mutant);
   const retries = parseRetries(o.retries);
@@ -166,17 +170,18 @@ async function run(o: RunOpts, args: string[]): Promise<number> {
     lists['--behaviour'].push(...again);
   }
   const selection = resolveSelection({ behaviours: lists['--behaviour'], tags: lists['--tag'], exclude: lists['--exclude'] }, config.profile.name);
-  const expectations = o.expectations ? loadExpectations(o.expectations) : undefined;
+  const expectations = o.expectations ? loadExpectations(o.expectations, config.profile.name) : undefined;
   if (!o.dryRun) {
     ensureResultsDir(config.resultsDir, resultsVar(env));
     scrubOnExit(config.resultsDir);
   }
   const { runConformance } = await import('./run.ts');
-  return runConformance(
+  const status = await runConformance(
     config,
     { selection, ...(expectations ? { expectations } : {}), strictExpectations: o.strictExpectations === true, retries, dryRun: o.dryRun === true, warnings },
     runLog(),
   );
+  return o.writeExpectations ? writeExpectationsAfterRun(config.resultsDir, o.writeExpectations, status) : status;
 }
 
 // --- the other commands ------------------------------------------------------------------------------
@@ -220,10 +225,9 @@ async function cleanup(o: { yes?: boolean; clearMarker?: boolean; journal?: stri
   return runCleanup(config, { yes: o.yes === true, clearMarker: o.clearMarker === true, ...(o.journal ? { journal: o.journal } : {}) });
 }
 
-async function list(o: { json?: boolean }): Promise<number> {
-  const { formatCatalogue } = await import('./list.ts');
-  console.log(formatCatalogue(o.json === true));
-  return EXIT.CONFORMANT;
+async function list(o: { json?: boolean; tag?: string[]; level?: string[]; family?: string[] }): Promise<number> {
+  const { runList } = await import('./list.ts');
+  return runList([...(o.json ? ['--json'] : []), ...(o.tag ?? []).flatMap((t) => ['--tag', t]), ...(o.level ?? []).flatMap((l) => ['--level', l]), ...(o.family ?? []).flatMap((f) => ['--family', f])]);
 }
 
 async function mutants(o: { resultsDir?: string; only?: string }): Promise<number> {
@@ -317,6 +321,7 @@ function defineCommands(program: Command, act: <A extends unknown[]>(fn: (...arg
     .option('--dry-run', 'print what would run; send no request')
     .option('--expectations <file>', 'known failures (expect: fail | skip), reported as KNOWN', nonEmpty('--expectations'))
     .option('--strict-expectations', 'an expectation whose behaviour passes (STALE) fails the gate')
+    .option('--write-expectations <file>', "start an expectations file from this run's failures (reason: TODO)", nonEmpty('--write-expectations'))
     .option('--rerun-failed <dir>', 'only what failed or had no verdict in that results folder', nonEmpty('--rerun-failed'))
     .option('--retries <n>', 'run failures again, 0-3 times; a pass on retry is reported FLAKY', nonEmpty('--retries'))
     .option('--cloud <names>', 'several clouds of clouds.yaml, and a combined matrix (comma-separated)', listOf('--cloud'))
@@ -344,7 +349,10 @@ Examples:
     .command('list')
     .summary('print the behaviour catalogue (ID, level, rule)')
     .description('Print the behaviour catalogue: ID, level and rule of every behaviour.')
-    .option('--json', 'everything, for machines: sources, tags, profiles')
+    .option('--json', 'everything, for machines: sources, tags, profiles, bases, tests')
+    .option('--tag <tag>', 'only behaviours with these tags (repeatable, comma-separated)', listOf('--tag'))
+    .option('--level <level>', 'only these levels: required, advisory, informational (repeatable, comma-separated)', listOf('--level'))
+    .option('--family <family>', 'only these families, the ID without its number, e.g. SM-KEY (repeatable, comma-separated)', listOf('--family'))
     .action(act(list));
 
   const refused = '(refused by certify: a certification runs the full required set)';

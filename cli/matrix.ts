@@ -11,7 +11,7 @@ import { summarise } from '../lib/results/summary.ts';
 import { executeSuites } from './execute.ts';
 import { RESULT_FILES } from './paths.ts';
 import { prepareResults } from './run.ts';
-import { learnServedOperations, startEmbedded, type ResolvedTarget } from './target.ts';
+import { learnServedOperations, startEmbedded, type ResolvedTarget } from './resolve-target.ts';
 
 export interface MatrixRow {
   name: string;

@@ -5,7 +5,7 @@ import { EXIT } from '../lib/errors.ts';
 import { redactText } from '../lib/http/redact.ts';
 import { writeCertification } from '../lib/results/certification.ts';
 import { appendHistory } from '../lib/results/history.ts';
-import type { Expectations } from '../lib/results/expectations.ts';
+import { describeExpectation, expectedFailures, type Expectations } from '../lib/results/expectations.ts';
 import type { ResolvedSelection } from './selection.ts';
 import { formatSummary, summarise } from '../lib/results/summary.ts';
 import { discoverFacts } from './discovery.ts';
@@ -19,7 +19,7 @@ import { markPhase, phases } from '../lib/results/phases.ts';
 import { lanes } from '../lib/harness/leases.ts';
 import { suiteFilesFor } from './suite-files.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
-import { connectEndpoint, learnServedOperations, runnerHttp, startEmbedded, type ResolvedTarget } from './target.ts';
+import { connectEndpoint, learnServedOperations, runnerHttp, startEmbedded, type ResolvedTarget } from './resolve-target.ts';
 import { undoRun } from './undo.ts';
 import { stopWorkers } from '../lib/harness/stop.ts';
 import { notApplicableFamilies } from '../lib/results/coverage.ts';
@@ -77,7 +77,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
       const b = CATALOGUE.find((x) => x.id === id)!;
       log(`  ${b.id.padEnd(15)} ${b.level.padEnd(13)} ${b.rule}`.slice(0, 200));
     }
-    for (const e of opts.expectations?.entries ?? []) log(`  expectation: ${e.id} expected to ${e.expect} (${e.reason})`);
+    for (const e of opts.expectations?.entries ?? []) log(`  expectation: ${describeExpectation(e)}`);
     return EXIT.CONFORMANT;
   }
   const startedAt = new Date().toISOString();
@@ -135,7 +135,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const expectedToFail = (opts.expectations?.entries ?? []).filter((e) => e.expect === 'fail').map((e) => e.id);
+  const expectedToFail = expectedFailures(opts.expectations);
   let restoreProblem: string | undefined;
   let record: RunRecord;
   const flaky = new Set<string>();

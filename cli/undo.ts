@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Metadata } from '../lib/clients/metadata-client.ts';
 import { MetadataClient } from '../lib/clients/metadata-client.ts';
 import { collectionMap } from '../lib/harness/lenient.ts';
-import type { HeldLock } from '../lib/harness/lock.ts';
+import { unlockServer, type HeldLock } from '../lib/harness/lock.ts';
 import type { HttpClient } from '../lib/http/client.ts';
 import { describeExchange, json } from '../lib/http/exchange.ts';
 import { redactText } from '../lib/http/redact.ts';
@@ -41,10 +41,7 @@ async function isLocked(http: HttpClient, base: string, serverId: string): Promi
 async function unlockAll(http: HttpClient, journal: Journal, journalFile: string): Promise<string[]> {
   const problems: string[] = [];
   for (const { serverId, url, state } of recordedLocks(journalFile)) {
-    const answer = await http.send('POST', url, { json: { unlock: null }, replayable: true, allow5xx: true }).then(
-      (ex) => (ok(ex.response.status) ? undefined : `unlock answered ${describeExchange(ex)}`),
-      (e: Error) => e.message,
-    );
+    const answer = await unlockServer(http, url);
     if (!answer) continue;
     // a lock that was asked for but never answered may never have been applied (or the target has no lock action)
     if (state === 'pending' && (await isLocked(http, journal.target.bases['v2.1'], serverId)) !== true) continue;

@@ -10,8 +10,8 @@ import { resolve } from 'node:path';
 import { parseCurl, parseTranscript, type RawCase, type RawExchange, type RawResponse } from './transcript.ts';
 import { leadingMembers, numberedItems, pythonDumps, rebuild, repeatFills, truncation } from './truncation.ts';
 import { RESET_METADATA, type BodyShape, type CasesFile, type DiffCase, type FollowUp, type RecordedAnswer, type TokenUse } from './types.ts';
+import type { Metadata } from '../lib/protocol.ts';
 
-type Metadata = Record<string, string>;
 
 /**
  * Cases that do not start from the *reset* state: the transcript ran them right after another case (the

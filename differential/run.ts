@@ -18,8 +18,8 @@ import { compareAnswer, compareFollowUp, type Difference, type Observed } from '
 import { explain } from './explained.ts';
 import { pendingReason } from './pending.ts';
 import { RESET_METADATA, type Base, type CasesFile, type DiffCase } from './types.ts';
+import type { Metadata } from '../lib/protocol.ts';
 
-type Metadata = Record<string, string>;
 
 export interface DiffTarget {
   label: string;

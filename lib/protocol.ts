@@ -1,5 +1,8 @@
 /** Protocol facts shared by the suite and the reference implementation (one place each). */
 
+/** A metadata set, key → value: a server's metadata, or an image's properties through the proxy. The one definition. */
+export type Metadata = Record<string, string>;
+
 /** Request header that carries the token. */
 export const AUTH_TOKEN_HEADER = 'X-Auth-Token';
 

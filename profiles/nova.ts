@@ -1,10 +1,11 @@
+import { nova as novaSource } from '../catalogue/sources.ts';
 import type { Profile } from './types.ts';
 
 /** Upstream Nova, Zed (26.x) and later: the rules every other profile is compared with. */
 export const nova: Profile = {
   name: 'nova',
   title: 'Upstream OpenStack Nova (Zed 26.x and later)',
-  source: 'nova/api/openstack/compute/server_metadata.py; nova/api/validation/parameter_types.py (metadata)',
+  source: `${novaSource('nova/api/openstack/compute/server_metadata.py', 'ServerMetadataController')}; ${novaSource('nova/api/validation/parameter_types.py', 'metadata')}`,
   bases: ['v2', 'v2.1'],
   keys: {
     pattern: '^[a-zA-Z0-9-_:. ]{1,255}$',

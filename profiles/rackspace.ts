@@ -1,12 +1,13 @@
+import { rackspaceImageShowItem, vendor } from '../catalogue/sources.ts';
 import { nova } from './nova.ts';
 import type { Profile } from './types.ts';
 
-/** Rackspace Cloud Servers v2 (seed 004 and the Rackspace API docs, behaviours.md RS). */
+/** Rackspace Cloud Servers v2 (its API documentation, cited by its source repository at a fixed commit). */
 export const rackspace: Profile = {
   ...nova,
   name: 'rackspace',
   title: 'Rackspace Cloud Servers v2',
-  source: 'seeds/004_ed7cdb9cc7a6d43a.txt; rackerlabs/docs-cloud-servers api-reference (behaviours.md RS); Nova rules where the documents are silent',
+  source: `${vendor.rackspace('api-reference/methods/', 'the metadata operations')}; Nova rules where the documents are silent`,
   bases: ['v2'],
   imageOperations: { ...nova.imageOperations, replaceAll: false },
   quota: { status: 413, fault: 'overLimit', defaultLimit: 40 },
@@ -15,11 +16,11 @@ export const rackspace: Profile = {
     headers: ['x-compute-request-id'],
   },
   deviations: [
-    { fact: 'bases', source: 'Rackspace docs: /v2/{tenant_id}/servers/{server_id}/metadata (behaviours.md §1.17)' },
-    { fact: 'imageOperations.replaceAll', source: 'seeds/004_ed7cdb9cc7a6d43a.txt and Rackspace docs: image metadata has GET, GET item, POST, PUT item and DELETE, no PUT on the collection (behaviours.md Q-IMG-VENDOR)' },
-    { fact: 'quota.status', source: 'Rackspace docs: exceeding maxServerMeta "throws an overLimit (413) fault" (behaviours.md Q-QUOTA)' },
-    { fact: 'quota.fault', source: 'Rackspace docs faults.rst: overLimit (413)' },
-    { fact: 'quota.defaultLimit', source: 'Rackspace docs limits.rst: maxServerMeta and maxImageMeta default 40' },
-    { fact: 'requestId.headers', source: 'seeds/004_ed7cdb9cc7a6d43a.txt: X-Compute-Request-Id is the documented response header' },
+    { fact: 'bases', source: `${vendor.rackspace('general-api-info/service-access.rst', 'service access endpoints')}: every endpoint is https://{region}.servers.api.rackspacecloud.com/v2/$TENANT_ID/ (no /v2.1)` },
+    { fact: 'imageOperations.replaceAll', source: `${vendor.rackspace('api-reference/methods/', 'image metadata')}: GET, GET item, POST, PUT item and DELETE are documented, no PUT on the collection` },
+    { fact: 'quota.status', source: `${vendor.rackspace('api-reference/methods/post-updates-server-metadata-servers-server-id-metadata.rst', '"Update server metadata items"')}: exceeding maxServerMeta "throws an overLimit (413) fault"` },
+    { fact: 'quota.fault', source: `${vendor.rackspace('general-api-info/faults.rst', 'faults')}: overLimit (413)` },
+    { fact: 'quota.defaultLimit', source: `${vendor.rackspace('general-api-info/limits.rst', 'absolute limits')}: maxServerMeta and maxImageMeta default 40` },
+    { fact: 'requestId.headers', source: `${rackspaceImageShowItem}: X-Compute-Request-Id is the documented response header` },
   ],
 };

@@ -1,7 +1,10 @@
 import type { ApiVersion } from '../lib/config/endpoint.ts';
 
-/** Where a rule comes from: a seed document, upstream Nova (file:function) or a vendor document. */
+/** Where a rule comes from: links a reader can follow, written as the catalogue's sources are (catalogue/sources.ts). */
 export type Source = string;
+
+/** One of the six metadata operations (list, show, replace-all, merge, set item, delete item). The one definition. */
+export type Operation = keyof Operations;
 
 /** The six metadata operations, each documented by the profile or not. */
 export interface Operations {

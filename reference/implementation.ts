@@ -1,10 +1,11 @@
 import type { Profile } from '../profiles/index.ts';
+import type { Operation } from '../profiles/types.ts';
 import { keyRegExp } from '../profiles/index.ts';
 import { faultName } from './faults.ts';
 import { requestedVersion, type Version } from './microversion.ts';
+import type { Metadata } from '../lib/protocol.ts';
 
-export type Metadata = Record<string, string>;
-export type Operation = 'list' | 'show' | 'replaceAll' | 'merge' | 'setItem' | 'deleteItem';
+export type { Operation };
 
 /**
  * The decisions the reference makes, each one small and replaceable. The correct implementation is

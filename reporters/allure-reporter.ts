@@ -76,6 +76,12 @@ class BufferedWriter implements Writer {
   }
 }
 
+/** A behaviour expected to fail (`--expectations`), on one base or (no api) on every base. */
+export interface ExpectedFailure {
+  id: string;
+  api?: string;
+}
+
 type Runtime = { writer: Writer };
 
 /**
@@ -84,7 +90,7 @@ type Runtime = { writer: Writer };
  * failure), severity and a tag name the level, an advisory result's message says it never fails the run, an
  * informational one is an observation (passed, never failed or broken), an expected failure is marked known.
  */
-function present(result: TestResult, outcome: TestOutcome | undefined, expectedToFail: ReadonlySet<string>): void {
+function present(result: TestResult, outcome: TestOutcome | undefined, expectedToFail: readonly ExpectedFailure[]): void {
   const id = result.labels.find((l) => l.name === 'behaviour')?.value;
   const behaviour = id ? findBehaviour(id) : undefined;
   if (!behaviour) return;
@@ -98,7 +104,8 @@ function present(result: TestResult, outcome: TestOutcome | undefined, expectedT
   const original = result.statusDetails?.message;
   const prefix = allurePrefix(level, seen);
   if (prefix) result.statusDetails = { ...result.statusDetails, message: original ? `${prefix}: ${original}` : prefix };
-  if (seen === 'failed' && level !== 'informational' && expectedToFail.has(behaviour.id)) {
+  const api = result.parameters?.find((p) => p.name === 'api')?.value;
+  if (seen === 'failed' && level !== 'informational' && expectedToFail.some((e) => e.id === behaviour.id && (!e.api || e.api === api))) {
     // Allure's results format has statusDetails.known for an expected failure (not in allure-js-commons' types)
     result.statusDetails = { ...result.statusDetails, known: true, message: `KNOWN FAILURE (expected, does not fail the run): ${result.statusDetails?.message ?? ''}` } as TestResult['statusDetails'];
   }
@@ -108,7 +115,7 @@ function present(result: TestResult, outcome: TestOutcome | undefined, expectedT
 export default class AllureReporter extends AllureVitestReporter {
   private buffered?: BufferedWriter;
 
-  constructor(private readonly options: { resultsDir: string; environmentInfo?: EnvironmentInfo; expectedToFail?: readonly string[] }) {
+  constructor(private readonly options: { resultsDir: string; environmentInfo?: EnvironmentInfo; expectedToFail?: readonly ExpectedFailure[] }) {
     super(options);
   }
 
@@ -128,7 +135,7 @@ export default class AllureReporter extends AllureVitestReporter {
         outcomes.set(test.name, outcomes.has(test.name) && outcomes.get(test.name) !== outcome ? undefined : outcome);
       }
     }
-    const expected = new Set(this.options.expectedToFail ?? []);
+    const expected = this.options.expectedToFail ?? [];
     if (this.buffered) this.buffered.present = (result) => present(result, outcomes.get(result.name ?? ''), expected);
     super.onTestRunEnd(...args);
     await this.buffered?.flush();

@@ -74,6 +74,6 @@ describe('layers', () => {
     // lib/ importing the reference is the kind of import the layers forbid
     expect(layerOf('lib/http/client.ts')).toBe('http');
     expect(LAYERS.find((l) => l.name === 'http')!.imports).not.toContain(layerOf('reference/server.ts'));
-    expect(importsOf('cli/target.ts')).toContain('reference/server.ts');
+    expect(importsOf('cli/resolve-target.ts')).toContain('reference/server.ts');
   });
 });

@@ -1,8 +1,10 @@
 import type { HttpClient, SendOptions } from '../http/client.ts';
 import type { Exchange } from '../http/exchange.ts';
 import { metadataPath, type Resource } from '../http/paths.ts';
+import type { Metadata } from '../protocol.ts';
 
-export type Metadata = Record<string, string>;
+/** The client's maps are lib/protocol.ts's Metadata. */
+export type { Metadata };
 
 /**
  * Service client for one resource's metadata (a server, or an image through the proxy) on one API base.

@@ -1,5 +1,6 @@
 import type { Profile } from '../../profiles/index.ts';
-import type { Metadata, MetadataClient } from '../clients/metadata-client.ts';
+import type { MetadataClient } from '../clients/metadata-client.ts';
+import type { Metadata } from '../protocol.ts';
 import type { SendOptions } from '../http/client.ts';
 import { expectCollection, expectEmptyBody, expectItem, expectStatus, SUCCESS, successStatuses } from './expect.ts';
 

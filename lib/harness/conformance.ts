@@ -12,7 +12,7 @@ import { NO_VERDICT_ERRORS, PreconditionError } from './errors.ts';
 import { redacting } from './redact-error.ts';
 import type { ConformanceMeta } from './meta.ts';
 import { currentTargets, type Target } from './target.ts';
-import { fixtureServerIds, lease, type Resource } from './leases.ts';
+import { fixtureServerIds, lease, type LeaseKind } from './leases.ts';
 import { limiterFor, testHttp } from './tokens.ts';
 import { CheckedClient } from './checked.ts';
 import { operationLabel, type Operation } from './served.ts';
@@ -88,7 +88,7 @@ export interface ConformanceOptions {
    * ['server']. ctx.server / ctx.image / a fixture server throw in a test that did not declare them; a test
    * that only sends requests to servers that do not exist declares [].
    */
-  uses?: readonly Resource[];
+  uses?: readonly LeaseKind[];
 }
 
 /**
@@ -137,7 +137,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
       const waited = performance.now() - asked;
       // tests start together and wait for their leases: a reader of a long duration learns why
       if (record && waited >= 1000) await allure.logStep(`waited ${(waited / 1000).toFixed(1)} s for the ${uses.join(' and ')} other tests held (part of this test's duration)`);
-      const leased = (kind: Resource): string | undefined => {
+      const leased = (kind: LeaseKind): string | undefined => {
         if (!uses.includes(kind)) throw new Error(`[${id}] uses the target's ${kind} but does not declare it: add '${kind}' to the test's uses option`);
         return leases.ids[kind];
       };
@@ -181,15 +181,7 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
           return imageOn(run.api);
         },
         imageOn,
-        arrange: async (what, body) => {
-          try {
-            return record ? await allure.step(`arrange: ${what}`, body) : await body();
-          } catch (e) {
-            const err = e as Error;
-            if (NO_VERDICT_ERRORS.has(err.name)) throw err;
-            throw new PreconditionError(`could not arrange "${what}": ${err.message}`);
-          }
-        },
+        arrange: (what, body) => arranged(what, body, record),
         step: async (what, body) => (record ? await allure.step(what, body) : await body()),
         notApplicable: (reason) => {
           meta.notApplicable = reason;
@@ -212,6 +204,20 @@ function declare(id: string, options: ConformanceOptions, fn: (ctx: ConformanceC
         await attachTranscript(exchanges);
       }
     }));
+  }
+}
+
+/**
+ * Runs a step that arranges a test's starting state (ctx.arrange; an Allure step when recording): a failure there
+ * is "no verdict", a PreconditionError naming what could not be arranged; no-verdict errors pass as they are.
+ */
+export async function arranged<T>(what: string, body: () => Promise<T>, record = false): Promise<T> {
+  try {
+    return record ? await allure.step(`arrange: ${what}`, body) : await body();
+  } catch (e) {
+    const err = e as Error;
+    if (NO_VERDICT_ERRORS.has(err.name)) throw err;
+    throw new PreconditionError(`could not arrange "${what}": ${err.message}`);
   }
 }
 

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Metadata, MetadataClient } from '../clients/metadata-client.ts';
-import { ServerErrorAnswer } from '../http/client.ts';
-import { describeExchange, type Exchange } from '../http/exchange.ts';
-import { encodeKey } from '../http/paths.ts';
+import type { MetadataClient } from '../clients/metadata-client.ts';
+import type { Metadata } from '../protocol.ts';
+import { describeExchange } from '../http/exchange.ts';
 import { redactText } from '../http/redact.ts';
-import { faultName } from '../protocol.ts';
 import type { ConformanceContext } from './conformance.ts';
 import { ObservationError, PreconditionError } from './errors.ts';
-import { expectSameMap, expectStatus } from './expect.ts';
-import { collectionMap, faultOf, itemValue, type LenientFault } from './lenient.ts';
+import { expectSameMap } from './expect.ts';
+import { collectionMap, itemValue } from './lenient.ts';
 import { operationLabel, type Operation } from './served.ts';
 
 /**
- * Arranging, observing and refusals: the means every test uses around the one rule it judges. A test arranges
+ * Arranging and observing: the means every test uses around the one rule it judges (the answers a rule refuses
+ * are judged with refusals.ts, the writes a rule is checked through are writers.ts). A test arranges
  * its starting state (`seed`: reached, or reached another documented way, or no verdict) and observes the
  * stored set leniently with a second witness (`expectState`), so that a fault in PUT {S} or in the list body
  * fails the behaviours of PUT {S} or of the list, not every test that happens to use them.
@@ -145,137 +144,6 @@ export async function seed(ctx: ConformanceContext, metadata: Metadata, client: 
     tried.push(`per-key writes, then ${result.detail}`);
     throw new Error(tried.join('; '));
   });
-}
-
-/**
- * The answer of a request a rule says is refused: a 500 it provoked is taken as its answer (a crash on input
- * the rule refuses is a non-conformance); other 5xx and network faults stay "no verdict".
- */
-export async function answerOf(send: () => Promise<Exchange>): Promise<Exchange> {
-  try {
-    return await send();
-  } catch (e) {
-    if (e instanceof ServerErrorAnswer && e.exchange.response.status === 500) return e.exchange;
-    throw e;
-  }
-}
-
-/**
- * The request was answered with the error status; the fault name is checked where the behaviour's own rule
- * names it (e.g. "404 itemNotFound"). The envelope, its schema and the code's type are SM-ERR-*'s rule
- * (`expectFault` in expect.ts). Returns the fault, read leniently.
- */
-export function expectError(ctx: ConformanceContext, ex: Exchange, status: number): LenientFault {
-  expectStatus(ex, [status]);
-  const fault = faultOf(ex);
-  const name = faultName(status);
-  if (ctx.behaviour.rule.includes(name) && fault.name !== name) {
-    expect.fail(`fault name for ${status}: expected "${name}", got ${fault.name === undefined ? 'no fault envelope' : `"${fault.name}"`} — ${describeExchange(ex)}`);
-  }
-  return fault;
-}
-
-/** A request was refused with `status` and the stored set is still `before` (a rejected write changes nothing). */
-export async function expectRefused(ctx: ConformanceContext, ex: Exchange, status: number, before: Metadata, client: MetadataClient = ctx.server): Promise<LenientFault> {
-  const fault = expectError(ctx, ex, status);
-  await expectState(ctx, before, `metadata after the refused ${ex.request.method} ${redactText(ex.request.url)} is unchanged`, client);
-  return fault;
-}
-
-/** Writes that must each be refused, under one step name (none: no step of its own), with an optional check of each fault. */
-export interface RefusedCase {
-  step?: string;
-  writes: readonly (() => Promise<Exchange>)[];
-  check?: (fault: LenientFault) => void;
-}
-
-/**
- * Cases of writes that must each be refused with `status` and together change nothing: each answer is
- * checked as it comes (in its case's step), the stored set is observed once after the last. A refused write
- * that was applied anyway still shows there: no write of these cases sets the metadata back to `before`.
- */
-export async function expectRefusedCases(ctx: ConformanceContext, status: number, before: Metadata, cases: readonly RefusedCase[], client: MetadataClient = ctx.server): Promise<void> {
-  const sent: string[] = [];
-  for (const c of cases) {
-    const run = async () => {
-      for (const write of c.writes) {
-        const ex = await answerOf(write);
-        sent.push(`${ex.request.method} ${redactText(ex.request.url)}`);
-        const fault = expectError(ctx, ex, status);
-        c.check?.(fault);
-      }
-    };
-    if (c.step === undefined) await run();
-    else await ctx.step(c.step, run);
-  }
-  if (!sent.length) return;
-  const what = sent.length > 3 ? `${sent.length} refused writes above` : `refused ${sent.join(', ')}`;
-  await expectState(ctx, before, `metadata after the ${what} is unchanged`, client);
-}
-
-/** Writes that must each be refused with `status` and together change nothing (see expectRefusedCases). */
-export async function expectAllRefused(ctx: ConformanceContext, status: number, before: Metadata, writes: readonly (() => Promise<Exchange>)[], client: MetadataClient = ctx.server): Promise<void> {
-  await expectRefusedCases(ctx, status, before, [{ writes }], client);
-}
-
-/** One way a single key reaches the server in a request body. */
-export interface Writer {
-  op: 'merge' | 'replaceAll' | 'setItem';
-  /** 'POST {S}', 'PUT {S}', 'PUT {S}/{key}'. */
-  label: string;
-  /** Whether this write can carry the key (an item URL cannot address every key). */
-  carries(key: string): boolean;
-  /** Sends `key: value` (any JSON value); POST and PUT {S} send it beside `current`, so nothing else changes. */
-  send(key: string, value: unknown, current: Metadata): Promise<Exchange>;
-}
-
-/**
- * The write operations the target serves for the client's resource (POST {S}, PUT {S}, PUT {S}/{key}): rules
- * about keys, values and bodies are checked through each, as a step of its own.
- */
-export function writers(ctx: ConformanceContext, client: MetadataClient = ctx.server): Writer[] {
-  const all: Writer[] = [
-    // POST carries the whole set too, so that what it stores does not depend on merge semantics (SM-MERGE-*'s rule)
-    { op: 'merge', label: label('merge', client), carries: () => true, send: (key, value, current) => client.raw('POST', undefined, { json: { metadata: { ...current, [key]: value } } }) },
-    { op: 'replaceAll', label: label('replaceAll', client), carries: () => true, send: (key, value, current) => client.raw('PUT', undefined, { json: { metadata: { ...current, [key]: value } } }) },
-    // only keys an item URL carries unencoded: percent-decoding of item URLs is SM-URL-005's rule
-    { op: 'setItem', label: label('setItem', client), carries: (key) => addressable(key) && encodeKey(key) === key, send: (key, value) => client.raw('PUT', key, { json: { meta: { [key]: value } } }) },
-  ];
-  return all.filter((w) => ctx.serves(w.op, client));
-}
-
-/** The served writers, or the test is not applicable (none of the three write operations is served). */
-export function writersOrNotApplicable(ctx: ConformanceContext, client: MetadataClient = ctx.server): Writer[] {
-  const found = writers(ctx, client);
-  if (!found.length) ctx.notApplicable(`the target serves none of ${['merge', 'replaceAll', 'setItem'].map((op) => label(op as Operation, client)).join(', ')}`);
-  return found;
-}
-
-/** Whether an answer is a success (2xx): which success status is SM-STATUS-001's rule. */
-export function succeeded(ex: Exchange): boolean {
-  return ex.response.status >= 200 && ex.response.status < 300;
-}
-
-/** A request meant to succeed answered a success status (2xx; the profile's exact statuses are SM-STATUS-001's rule). */
-export function expectAccepted(_ctx: ConformanceContext, ex: Exchange, what: string): void {
-  if (!succeeded(ex)) expect.fail(`${what}: expected a success status, got ${describeExchange(ex)}`);
-}
-
-/**
- * Writes `key: value` through a writer, expecting it to be accepted. When it is refused, the writer is asked to
- * write back what is stored (a no-op): if it refuses that too, the writer does not work at all — its own
- * operation's behaviours judge that — and 'broken' is returned, so that the caller leaves this writer out. A
- * writer that works but refuses this key fails the test.
- */
-export async function acceptedThrough(ctx: ConformanceContext, w: Writer, key: string, value: unknown, current: Metadata, what: string): Promise<'accepted' | 'broken'> {
-  const ex = await w.send(key, value, current);
-  if (succeeded(ex)) return 'accepted';
-  const [plainKey, plainValue] = Object.entries(current).find(([k]) => w.carries(k)) ?? [];
-  if (plainKey !== undefined && !succeeded(await w.send(plainKey, plainValue, current))) {
-    await ctx.step(`${w.label} refuses even a write of what is stored: left out (its own behaviours judge it) — ${describeExchange(ex)}`, async () => {});
-    return 'broken';
-  }
-  expect.fail(`${what}: expected a success status, got ${describeExchange(ex)}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Operations } from '../../profiles/types.ts';
+import type { Operation } from '../../profiles/types.ts';
 import type { MetadataClient } from '../clients/metadata-client.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import { VARS } from '../config/variables.ts';
@@ -7,10 +7,8 @@ import type { Exchange } from '../http/exchange.ts';
 import type { ConformanceContext } from './conformance.ts';
 import { seed } from './fixtures.ts';
 
-export type ImageOperation = keyof Operations;
-
 /** Every image-metadata operation, in an order that keeps a seeded image addressable (reads first, deletes last). */
-export const IMAGE_OPERATIONS: readonly ImageOperation[] = ['list', 'show', 'merge', 'setItem', 'deleteItem', 'replaceAll'];
+export const IMAGE_OPERATIONS: readonly Operation[] = ['list', 'show', 'merge', 'setItem', 'deleteItem', 'replaceAll'];
 
 /**
  * The configured image's metadata client for an image test (on the test's base unless `api` is given); the
@@ -30,7 +28,7 @@ export const IMAGE_SEED: Readonly<Record<string, string>> = { a: '1', b: '2' };
  * One well-formed call of an image operation, valid on an image seeded with IMAGE_SEED; called in the order
  * of IMAGE_OPERATIONS, the calls leave such an image as they found it.
  */
-export function callImage(client: MetadataClient, op: ImageOperation, opts?: SendOptions): Promise<Exchange> {
+export function callImage(client: MetadataClient, op: Operation, opts?: SendOptions): Promise<Exchange> {
   switch (op) {
     case 'list':
       return client.list(opts);
@@ -49,7 +47,7 @@ export function callImage(client: MetadataClient, op: ImageOperation, opts?: Sen
 }
 
 /** The image operations the profile documents and the target serves, in the order of IMAGE_OPERATIONS. */
-export function servedImageOperations(ctx: ConformanceContext, image: MetadataClient): ImageOperation[] {
+export function servedImageOperations(ctx: ConformanceContext, image: MetadataClient): Operation[] {
   return IMAGE_OPERATIONS.filter((op) => ctx.serves(op, image));
 }
 

@@ -20,10 +20,10 @@ import type { Target } from './target.ts';
  * A test that touches a resource it did not declare fails at once (see conformance.ts), whatever the
  * concurrency, so a missing declaration cannot pass quietly at concurrency 1 and race at N.
  */
-export type Resource = 'server' | 'image' | 'fixtures';
+export type LeaseKind = 'server' | 'image' | 'fixtures';
 
-/** Resources in the order they are leased. */
-export const RESOURCES: readonly Resource[] = ['server', 'image', 'fixtures'];
+/** Lease kinds in the order they are leased. */
+export const LEASE_KINDS: readonly LeaseKind[] = ['server', 'image', 'fixtures'];
 
 class Pool {
   private readonly free: string[];
@@ -45,8 +45,8 @@ class Pool {
   }
 }
 
-/** The resources of a kind a target offers: the configured one first, then any extra (embedded reference). */
-export function resourceIds(target: Target, kind: Resource): string[] {
+/** The ids a lease kind's pool holds for a target: the configured one first, then any extra (embedded reference). */
+export function leaseIds(target: Target, kind: LeaseKind): string[] {
   if (kind === 'fixtures') return fixtureServerIds(target).length ? ['fixtures'] : [];
   if (kind === 'server') return [target.serverId, ...(target.extraServerIds ?? [])];
   return target.imageId ? [target.imageId, ...(target.extraImageIds ?? [])] : [];
@@ -59,13 +59,13 @@ export function fixtureServerIds(target: Target): string[] {
 
 /** How many tests can run at once against the target without waiting for a lease. */
 export function lanes(target: Target): number {
-  return RESOURCES.reduce((n, kind) => n + resourceIds(target, kind).length, 0);
+  return LEASE_KINDS.reduce((n, kind) => n + leaseIds(target, kind).length, 0);
 }
 
 const pools = new Map<string, Pool>();
 
-function poolFor(target: Target, kind: Resource): Pool | undefined {
-  const ids = resourceIds(target, kind);
+function poolFor(target: Target, kind: LeaseKind): Pool | undefined {
+  const ids = leaseIds(target, kind);
   if (!ids.length) return undefined;
   const key = `${target.id}\0${kind}`;
   let pool = pools.get(key);
@@ -75,15 +75,15 @@ function poolFor(target: Target, kind: Resource): Pool | undefined {
 
 export interface Leases {
   /** The leased id of each resource kind the test declared (absent when the target has none, e.g. no image). */
-  ids: Partial<Record<Resource, string>>;
+  ids: Partial<Record<LeaseKind, string>>;
   release(): void;
 }
 
-/** Leases one resource of each declared kind, in the fixed order; release() returns them all. */
-export async function lease(target: Target, uses: readonly Resource[]): Promise<Leases> {
+/** Leases one id of each declared kind, in the fixed order; release() returns them all. */
+export async function lease(target: Target, uses: readonly LeaseKind[]): Promise<Leases> {
   const held: [Pool, string][] = [];
-  const ids: Partial<Record<Resource, string>> = {};
-  for (const kind of RESOURCES) {
+  const ids: Partial<Record<LeaseKind, string>> = {};
+  for (const kind of LEASE_KINDS) {
     if (!uses.includes(kind)) continue;
     const pool = poolFor(target, kind);
     if (!pool) continue;

@@ -1,4 +1,4 @@
-import type { Metadata } from '../clients/metadata-client.ts';
+import type { Metadata } from '../protocol.ts';
 import { json, type Exchange } from '../http/exchange.ts';
 
 /**

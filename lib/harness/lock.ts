@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { InfrastructureError } from '../errors.ts';
+import type { HttpClient } from '../http/client.ts';
 import { describeExchange, type Exchange } from '../http/exchange.ts';
 import type { ConformanceContext } from './conformance.ts';
 
@@ -71,12 +72,17 @@ export async function withLockedServer<T>(ctx: ConformanceContext, fn: () => Pro
   }
 }
 
-/** Unlocks the server (two attempts); returns a problem description, or undefined when it is unlocked. */
-async function unlock(ctx: ConformanceContext, url: string, serverId: string): Promise<string | undefined> {
+/**
+ * Unlocks a server (`POST {url} {"unlock": null}`, `url` its action URL), at most `attempts` times; returns the
+ * problem, or undefined once it is unlocked. The one unlock: the lock helper's (two attempts, each an Allure step
+ * through `each`) and the undo of a run's recorded locks (cli/undo.ts).
+ */
+export async function unlockServer(http: HttpClient, url: string, opts: { attempts?: number; each?: (send: () => Promise<Exchange>) => Promise<Exchange> } = {}): Promise<string | undefined> {
+  const each = opts.each ?? ((send) => send());
   let problem: string | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < (opts.attempts ?? 1); attempt++) {
     try {
-      const ex = await ctx.step(`unlock server ${serverId}`, () => ctx.http.send('POST', url, { json: { unlock: null }, replayable: true }));
+      const ex = await each(() => http.send('POST', url, { json: { unlock: null }, replayable: true, allow5xx: true }));
       if (succeeded(ex)) return undefined;
       problem = `unlock answered ${describeExchange(ex)}`;
     } catch (e) {
@@ -84,4 +90,9 @@ async function unlock(ctx: ConformanceContext, url: string, serverId: string): P
     }
   }
   return problem;
+}
+
+/** Unlocks the test's server (two attempts, each a step of the test). */
+function unlock(ctx: ConformanceContext, url: string, serverId: string): Promise<string | undefined> {
+  return unlockServer(ctx.http, url, { attempts: 2, each: (send) => ctx.step(`unlock server ${serverId}`, send) });
 }

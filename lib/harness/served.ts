@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Operations } from '../../profiles/types.ts';
+import type { Operation } from '../../profiles/types.ts';
 import { MetadataClient } from '../clients/metadata-client.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import type { HttpClient } from '../http/client.ts';
@@ -7,7 +7,7 @@ import { describeExchange, type Exchange } from '../http/exchange.ts';
 import { collectionMap, isRouteMiss } from './lenient.ts';
 import type { Target } from './target.ts';
 
-export type Operation = keyof Operations;
+export type { Operation };
 
 /** What the target serves of one resource's metadata on one base: an operation absent here was not probed. */
 export type ServedOperations = Partial<Record<Operation, { served: boolean; evidence: string }>>;

@@ -7,7 +7,11 @@ import { importSecrets, registerSecret } from '../http/redact.ts';
 /** Environment variable through which the runner hands the resolved target to the test workers. */
 export const TARGET_ENV = 'METACONFORM_RESOLVED_TARGET';
 
-/** What the suites need to know about the implementation under test. */
+/**
+ * The target as the tests know it: what the suites need to know about the implementation under test. The runner
+ * resolves it (cli/resolve-target.ts) and hands it to the test workers through TARGET_ENV; currentTargets() reads
+ * it there.
+ */
 export interface Target {
   /** Stable name of the target within a run ('target' for an ordinary run; a variant name in a matrix). */
   id: string;

@@ -1,6 +1,6 @@
 import { appliesTo, CATALOGUE, type Behaviour, type Level } from '../../catalogue/index.ts';
 import type { Profile } from '../../profiles/index.ts';
-import type { Expectation, Expectations } from './expectations.ts';
+import { covers, type Expectation, type Expectations } from './expectations.ts';
 import type { RunRecord, TestRecord } from './records.ts';
 import { EXIT } from '../errors.ts';
 
@@ -101,25 +101,53 @@ export function behaviourStatus(level: Level, tests: readonly Pick<TestRecord, '
   return { status: 'untested' };
 }
 
-/** Per-behaviour results of a run, and the run's exit status, from the test records. */
-/** A behaviour's result after the target's expectations: an expected failure is known, an expected skip not run. */
-function withExpectation(result: BehaviourResult, e: Expectation | undefined): BehaviourResult {
-  if (!e) return result;
-  const why = `${e.reason}${e.link ? ` (${e.link})` : ''}`;
-  if (e.expect === 'skip') return { ...result, status: 'not-applicable', reason: `skipped by expectation: ${why}` };
-  if (result.status === 'failed' || result.status === 'advisory-failed') return { ...result, status: 'known', reason: `known failure: ${why} — ${result.reason ?? ''}` };
-  if (result.status === 'passed') return { ...result, stale: true, reason: `passes, but expected to fail: ${why}` };
+/**
+ * A behaviour's result after the target's expectations: an expected skip is not run; an expected failure is known.
+ * An entry for one base (`api`) makes only that base's failure known: the behaviour's status is then decided by
+ * its other tests (failed or no verdict there stays so), and is known when they pass. An expectation whose tests
+ * pass is stale.
+ */
+function withExpectations(result: BehaviourResult, entries: readonly Expectation[]): BehaviourResult {
+  if (!entries.length) return result;
+  const why = (e: Expectation) => `${e.reason}${e.link ? ` (${e.link})` : ''}`;
+  const skip = entries.find((e) => e.expect === 'skip');
+  if (skip) return { ...result, status: 'not-applicable', reason: `skipped by expectation: ${why(skip)}` };
+  const whole = entries.find((e) => !e.api);
+  if (whole) {
+    if (result.status === 'failed' || result.status === 'advisory-failed') return { ...result, status: 'known', reason: `known failure: ${why(whole)} — ${result.reason ?? ''}` };
+    if (result.status === 'passed') return { ...result, stale: true, reason: `passes, but expected to fail: ${why(whole)}` };
+    return result;
+  }
+  if (result.level === 'informational') return result;
+  // entries for single bases: their tests' failures are known, the other tests decide
+  const known = result.tests.filter((t) => t.outcome === 'failed' && entries.some((e) => covers(e, t)));
+  const stale = entries.filter((e) => {
+    const mine = result.tests.filter((t) => covers(e, t));
+    return mine.some((t) => t.outcome === 'passed') && mine.every((t) => t.outcome === 'passed' || t.outcome === 'not-applicable');
+  });
+  const staleNote = stale.map((e) => `[${e.api}] passes, but expected to fail: ${why(e)}`).join('; ');
+  if (known.length) {
+    const rest = behaviourStatus(result.level, result.tests.filter((t) => !known.includes(t)));
+    const knownNote = `known failure on ${known.map((t) => `/${t.api}`).join(', ')}: ${entries.filter((e) => known.some((t) => covers(e, t))).map(why).join('; ')} — ${known.map((t) => `[${t.api}] ${t.detail ?? 'failed'}`).join('; ')}`;
+    const decided = rest.status !== 'passed' && rest.status !== 'not-applicable' && rest.status !== 'untested';
+    const status = decided ? rest.status : 'known';
+    const reason = decided ? `${rest.reason ?? ''} (${knownNote})` : knownNote;
+    return { ...result, status, reason: staleNote ? `${reason}; ${staleNote}` : reason, ...(stale.length ? { stale: true } : {}) };
+  }
+  if (stale.length) return { ...result, stale: true, reason: result.status === 'passed' ? staleNote : `${result.reason ?? ''}; ${staleNote}` };
   return result;
 }
 
+/** Per-behaviour results of a run, and the run's exit status, from the test records. */
 export function summarise(record: RunRecord, profile: Profile, opts: SummaryOptions = {}): Summary {
-  const expected = new Map((opts.expectations?.entries ?? []).map((e) => [e.id, e]));
-  const behaviours: BehaviourResult[] = CATALOGUE.filter((b) => !opts.selected || opts.selected.includes(b.id) || expected.get(b.id)?.expect === 'skip').map((b) => {
+  const entries = opts.expectations?.entries ?? [];
+  const expected = (id: string) => entries.filter((e) => e.id === id);
+  const behaviours: BehaviourResult[] = CATALOGUE.filter((b) => !opts.selected || opts.selected.includes(b.id) || expected(b.id).some((e) => e.expect === 'skip')).map((b) => {
     const tests = record.tests.filter((t) => t.behaviour === b.id);
     if (!appliesTo(b, profile.name)) return { id: b.id, rule: b.rule, level: b.level, status: 'not-applicable', reason: `not part of profile '${profile.name}'`, tests };
     const result = { id: b.id, rule: b.rule, level: b.level, ...behaviourStatus(b.level, tests), tests };
     if (result.status === 'passed' && opts.flaky?.includes(b.id)) return { ...result, status: 'flaky' as const, reason: 'failed, then passed on a retry' };
-    return withExpectation(result, expected.get(b.id));
+    return withExpectations(result, expected(b.id));
   });
   const counts = countStatuses(behaviours.map((b) => b.status));
   const stale = behaviours.filter((b) => b.stale).map((b) => b.id);

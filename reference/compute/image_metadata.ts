@@ -6,7 +6,7 @@
  */
 import type { ReferenceContext, RequestContext } from '../context.ts';
 import { Fault } from '../faults.ts';
-import type { Metadata } from '../implementation.ts';
+import type { Metadata } from '../../lib/protocol.ts';
 import { compareVersion, type Version } from '../microversion.ts';
 import type { RouteOf } from '../router.ts';
 import { validatedBody } from '../validation.ts';

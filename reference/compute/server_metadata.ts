@@ -7,7 +7,8 @@
  */
 import type { ReferenceContext, RequestContext } from '../context.ts';
 import { Fault } from '../faults.ts';
-import type { Metadata, Operation } from '../implementation.ts';
+import type { Metadata } from '../../lib/protocol.ts';
+import type { Operation } from '../implementation.ts';
 import type { RouteOf } from '../router.ts';
 import { WRITABLE_VM_STATES, type Server } from '../store.ts';
 import { validatedBody } from '../validation.ts';

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectStatus, header, SUCCESS } from '../../lib/harness/expect.ts';
-import { answerOf, expectError, expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
 import { collectionMap } from '../../lib/harness/lenient.ts';
 import { describeExchange, json, type Exchange } from '../../lib/http/exchange.ts';
 

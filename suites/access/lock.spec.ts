@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { answerOf, expectError, expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
 import { collectionMap, itemValue } from '../../lib/harness/lenient.ts';
 import { withLockedServer } from '../../lib/harness/lock.ts';
 import { describeExchange, type Exchange } from '../../lib/http/exchange.ts';

@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { serverMetadataLimit } from '../../lib/harness/discovery.ts';
-import { acceptedThrough, answerOf, expectAccepted, expectError, expectState, manyItems, readState, seed, writersOrNotApplicable, type Writer } from '../../lib/harness/fixtures.ts';
+import { expectState, manyItems, readState, seed } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
+import { acceptedThrough, expectAccepted, writersOrNotApplicable, type Writer } from '../../lib/harness/writers.ts';
 import { describeExchange, type Exchange } from '../../lib/http/exchange.ts';
 
 /** Largest limit filled in one request: keeps the body well under Nova's 112 KiB request limit. */

@@ -1,6 +1,7 @@
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { answerOf, expectError, readState } from '../../lib/harness/fixtures.ts';
+import { readState } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
 
 conformance('SM-STATE-001', { title: 'every write on a server in a vm_state that forbids writes is 409 conflictingRequest; reads succeed', uses: ['fixtures'] }, async (ctx) => {
   const id = ctx.target.errorServerId;

@@ -1,5 +1,6 @@
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectError, expectState } from '../../lib/harness/fixtures.ts';
+import { expectState } from '../../lib/harness/fixtures.ts';
+import { expectError } from '../../lib/harness/refusals.ts';
 import { imageClient, seedImage } from '../../lib/harness/image.ts';
 
 conformance('IM-DEL-001', { title: 'DELETE on an image item answers 204 with an empty body and removes it; a key the image does not have is 404', requires: ['deleteItem'], on: 'images', uses: ['image'] }, async (ctx) => {

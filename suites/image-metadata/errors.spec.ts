@@ -1,5 +1,6 @@
 import { conformance } from '../../lib/harness/conformance.ts';
-import { answerOf, seed } from '../../lib/harness/fixtures.ts';
+import { seed } from '../../lib/harness/fixtures.ts';
+import { answerOf } from '../../lib/harness/refusals.ts';
 import { imageClient } from '../../lib/harness/image.ts';
 import { describeExchange } from '../../lib/http/exchange.ts';
 

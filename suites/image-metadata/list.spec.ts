@@ -1,6 +1,8 @@
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectSameMap } from '../../lib/harness/expect.ts';
-import { answerOf, expectError, unknownId, writers } from '../../lib/harness/fixtures.ts';
+import { unknownId } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
+import { writers } from '../../lib/harness/writers.ts';
 import { callImage, imageClient, seedImage, servedImageOperations } from '../../lib/harness/image.ts';
 
 conformance('IM-LIST-001', { title: 'GET on the image collection answers {"metadata": …} with exactly its properties', requires: ['list'], on: 'images', uses: ['image'] }, async (ctx) => {

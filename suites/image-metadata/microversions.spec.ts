@@ -1,8 +1,10 @@
 import type { MetadataClient } from '../../lib/clients/metadata-client.ts';
-import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
+import { conformance, type ConformanceContext, type Operation } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { answerOf, expectError, expectState, writers } from '../../lib/harness/fixtures.ts';
-import { callImage, IMAGE_SEED, imageClient, seedImage, servedImageOperations, type ImageOperation } from '../../lib/harness/image.ts';
+import { expectState } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
+import { writers } from '../../lib/harness/writers.ts';
+import { callImage, IMAGE_SEED, imageClient, seedImage, servedImageOperations } from '../../lib/harness/image.ts';
 import { atLeast, computeVersion, maxMicroversion, type Microversion } from '../../lib/harness/microversions.ts';
 import type { Exchange } from '../../lib/http/exchange.ts';
 
@@ -11,7 +13,7 @@ const LAST_WITH_PROXY: Microversion = [2, 38];
 const FIRST_WITHOUT_PROXY: Microversion = [2, 39];
 
 /** Every served operation, in turn, on an image seeded with IMAGE_SEED, sent with a compute microversion. */
-async function eachOperation(ctx: ConformanceContext, image: MetadataClient, version: string, check: (op: ImageOperation, send: () => Promise<Exchange>) => Promise<void>): Promise<void> {
+async function eachOperation(ctx: ConformanceContext, image: MetadataClient, version: string, check: (op: Operation, send: () => Promise<Exchange>) => Promise<void>): Promise<void> {
   for (const op of servedImageOperations(ctx, image)) {
     await ctx.step(`${op} with compute ${version}`, () => check(op, () => answerOf(() => callImage(image, op, { headers: computeVersion(version) }))));
   }
@@ -23,7 +25,7 @@ conformance('IM-VER-001', { title: 'on /v2.1 image operations are served at 2.38
   // reads alone need no starting state; writes start from IMAGE_SEED
   const writes = writers(ctx, image).length > 0;
   if (writes) await seedImage(ctx, IMAGE_SEED, image);
-  const served = async (op: ImageOperation, send: () => Promise<Exchange>) => expectStatus(await send(), SUCCESS);
+  const served = async (op: Operation, send: () => Promise<Exchange>) => expectStatus(await send(), SUCCESS);
   if (ctx.api === 'v2') {
     // the legacy base has no microversions: the proxy stays whatever the header says
     await eachOperation(ctx, image, FIRST_WITHOUT_PROXY.join('.'), served);

@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { absoluteLimit } from '../../lib/harness/discovery.ts';
-import { answerOf, expectAccepted, expectError, expectState, writers } from '../../lib/harness/fixtures.ts';
+import { expectState } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
+import { expectAccepted, writers } from '../../lib/harness/writers.ts';
 import { imageClient, seedImage } from '../../lib/harness/image.ts';
 import type { Exchange } from '../../lib/http/exchange.ts';
 

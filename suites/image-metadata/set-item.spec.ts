@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { answerOf, expectError, expectState, unknownId } from '../../lib/harness/fixtures.ts';
+import { expectState, unknownId } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
 import { imageClient, seedImage } from '../../lib/harness/image.ts';
 
 conformance('IM-SET-001', { title: 'PUT on an image item creates or overwrites that property, answers {"meta": …} as sent and keeps the others', requires: ['setItem'], on: 'images', uses: ['image'] }, async (ctx) => {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectError } from '../../lib/harness/fixtures.ts';
+import { expectError } from '../../lib/harness/refusals.ts';
 import { imageClient, seedImage } from '../../lib/harness/image.ts';
 
 conformance('IM-SHOW-001', { title: 'GET on an image item answers {"meta": {key: value}}; a key the image does not have is 404', requires: ['show'], on: 'images', uses: ['image'] }, async (ctx) => {

@@ -1,5 +1,6 @@
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectRefusedCases, writers } from '../../lib/harness/fixtures.ts';
+import { expectRefusedCases } from '../../lib/harness/refusals.ts';
+import { writers } from '../../lib/harness/writers.ts';
 import { imageClient, seedImage } from '../../lib/harness/image.ts';
 import { keyRegExp } from '../../profiles/index.ts';
 

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectFault, expectSchema, expectStatus } from '../../lib/harness/expect.ts';
-import { answerOf, seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { answerOf } from '../../lib/harness/refusals.ts';
 import { faultOf } from '../../lib/harness/lenient.ts';
 import { announcedMicroversions } from '../../lib/harness/microversions.ts';
 import { describeExchange, type Exchange } from '../../lib/http/exchange.ts';

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectStatus, header, SUCCESS } from '../../lib/harness/expect.ts';
-import { answerOf, seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { answerOf } from '../../lib/harness/refusals.ts';
 import { announcedMicroversions, formatVersion } from '../../lib/harness/microversions.ts';
 import { describeExchange, json, type Exchange } from '../../lib/http/exchange.ts';
 import { MICROVERSION_HEADERS } from '../../lib/protocol.ts';

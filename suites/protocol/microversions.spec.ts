@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { answerOf, expectError, seed } from '../../lib/harness/fixtures.ts';
+import { seed } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
 import { collectionMap } from '../../lib/harness/lenient.ts';
 import { announcedMicroversions, computeVersion, formatVersion, type MicroversionRange } from '../../lib/harness/microversions.ts';
 import { json, type Exchange } from '../../lib/http/exchange.ts';

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { answerOf, expectError, otherProjectId, seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { otherProjectId, seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError } from '../../lib/harness/refusals.ts';
 import { faultOf } from '../../lib/harness/lenient.ts';
 import { describeExchange } from '../../lib/http/exchange.ts';
 

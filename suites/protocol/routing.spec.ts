@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { expectAccepted, expectError, expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectError } from '../../lib/harness/refusals.ts';
+import { expectAccepted } from '../../lib/harness/writers.ts';
 import { collectionMap, itemValue } from '../../lib/harness/lenient.ts';
 
 conformance('SM-URL-001', { title: 'project-less URLs reach the same metadata with the same results' }, async (ctx) => {

@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { expectAccepted, expectRefusedCases, expectState, seed, writersOrNotApplicable, type RefusedCase } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectRefusedCases, type RefusedCase } from '../../lib/harness/refusals.ts';
+import { expectAccepted, writersOrNotApplicable } from '../../lib/harness/writers.ts';
 import { collectionMap, itemValue } from '../../lib/harness/lenient.ts';
 import type { Exchange } from '../../lib/http/exchange.ts';
 

@@ -1,5 +1,7 @@
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
-import { expectAccepted, expectError, expectRefusedCases, expectState, seed, writersOrNotApplicable } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectError, expectRefusedCases } from '../../lib/harness/refusals.ts';
+import { expectAccepted, writersOrNotApplicable } from '../../lib/harness/writers.ts';
 
 const XML = { 'Content-Type': 'application/xml' };
 

@@ -1,5 +1,7 @@
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectAccepted, expectError, expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectError } from '../../lib/harness/refusals.ts';
+import { expectAccepted } from '../../lib/harness/writers.ts';
 
 conformance('SM-DEL-001', { title: 'DELETE item answers 204 with an empty body', requires: ['deleteItem'] }, async (ctx) => {
   await seed(ctx, { gone: '1', stays: '2' });

@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { expectAccepted, expectRefusedCases, expectState, seed, writersOrNotApplicable, type RefusedCase } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectRefusedCases, type RefusedCase } from '../../lib/harness/refusals.ts';
+import { expectAccepted, writersOrNotApplicable } from '../../lib/harness/writers.ts';
 import { describeExchange, json, type Exchange } from '../../lib/http/exchange.ts';
 
 /** The envelopes an answer uses: the names of its top-level members that are objects (the exact shape is SM-LIST-001's and the other operations' rule). */

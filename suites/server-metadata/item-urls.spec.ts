@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
 import { expectStatus, SUCCESS } from '../../lib/harness/expect.ts';
-import { expectAccepted, expectRefused, expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectRefused } from '../../lib/harness/refusals.ts';
+import { expectAccepted } from '../../lib/harness/writers.ts';
 import { itemValue } from '../../lib/harness/lenient.ts';
 import { keyRegExp } from '../../profiles/index.ts';
 

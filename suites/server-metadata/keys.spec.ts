@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
-import type { Metadata } from '../../lib/clients/metadata-client.ts';
+import type { Metadata } from '../../lib/protocol.ts';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
-import { acceptedThrough, answerOf, expectError, expectRefused, expectRefusedCases, expectState, seed, succeeded, writersOrNotApplicable, type RefusedCase, type Writer } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { answerOf, expectError, expectRefused, expectRefusedCases, type RefusedCase } from '../../lib/harness/refusals.ts';
+import { acceptedThrough, succeeded, writersOrNotApplicable, type Writer } from '../../lib/harness/writers.ts';
 import { itemValue } from '../../lib/harness/lenient.ts';
 import { keyRegExp } from '../../profiles/index.ts';
 

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import type { MetadataClient } from '../../lib/clients/metadata-client.ts';
 import { conformance, type ConformanceContext, type Operation } from '../../lib/harness/conformance.ts';
-import { answerOf, seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { seed, unknownId } from '../../lib/harness/fixtures.ts';
+import { answerOf } from '../../lib/harness/refusals.ts';
 import { collectionMap, faultOf } from '../../lib/harness/lenient.ts';
 import { json, type Exchange } from '../../lib/http/exchange.ts';
 

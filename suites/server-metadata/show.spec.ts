@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { conformance } from '../../lib/harness/conformance.ts';
-import { expectError, seed } from '../../lib/harness/fixtures.ts';
+import { seed } from '../../lib/harness/fixtures.ts';
+import { expectError } from '../../lib/harness/refusals.ts';
 
 conformance('SM-SHOW-001', { title: 'show returns exactly the requested key', requires: ['show'] }, async (ctx) => {
   await seed(ctx, { first: '1', second: 'two', third: '3' });

@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
-import type { Metadata } from '../../lib/clients/metadata-client.ts';
+import type { Metadata } from '../../lib/protocol.ts';
 import { conformance, type ConformanceContext } from '../../lib/harness/conformance.ts';
-import { acceptedThrough, expectAccepted, expectRefusedCases, expectState, seed, writersOrNotApplicable, type Writer } from '../../lib/harness/fixtures.ts';
+import { expectState, seed } from '../../lib/harness/fixtures.ts';
+import { expectRefusedCases } from '../../lib/harness/refusals.ts';
+import { acceptedThrough, expectAccepted, writersOrNotApplicable, type Writer } from '../../lib/harness/writers.ts';
 import { itemValue } from '../../lib/harness/lenient.ts';
 
 const NON_STRINGS: readonly (readonly [string, unknown])[] = [

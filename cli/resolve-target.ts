@@ -5,7 +5,7 @@ import { getProfile, type Profile } from '../profiles/index.ts';
 import type { Implementation } from '../reference/implementation.ts';
 import { implementationFor } from '../reference/mutants/index.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
-import type { Metadata } from '../lib/clients/metadata-client.ts';
+import type { Metadata } from '../lib/protocol.ts';
 import { MetadataClient } from '../lib/clients/metadata-client.ts';
 import { apiBases, type ComputeEndpoint } from '../lib/config/endpoint.ts';
 import type { AuthMethod } from '../lib/auth/types.ts';
@@ -28,6 +28,12 @@ import { acquireMarker } from './marker.ts';
 import { RESULT_FILES } from './paths.ts';
 import { undoRun } from './undo.ts';
 import { missingOperations, probeTarget } from '../lib/harness/served.ts';
+
+/**
+ * Resolving the run's target, on the runner's side: starting the embedded reference, or connecting to an endpoint
+ * (its bases, the journal, the snapshot, the marker), and probing what it serves. What the tests get from this is
+ * a Target (lib/harness/target.ts), handed to the test workers.
+ */
 
 /**
  * Learns which metadata operations the target serves (lib/harness/served.ts) and records it on the target, for
