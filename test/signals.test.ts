@@ -143,7 +143,6 @@ describe('signals', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(143);
     const took = Date.now() - signalled;
-    console.log(`a hanging target: the run ended ${took} ms after SIGTERM`);
     // the grace (10 s) and the undo's requests (unlock, restore of server and image: one timeout each), with room for a loaded machine
     expect(took, run.output().slice(-2000)).toBeLessThan(10_000 + 4 * timeoutMs + 6_000);
     const [journal] = journalsIn(state);
