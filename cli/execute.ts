@@ -19,6 +19,8 @@ export interface ExecuteOptions {
   files?: string[];
   /** Receives a function that stops the run and its workers (used on SIGINT/SIGTERM before restoring the target). */
   onStoppable?: (stop: () => Promise<void>) => void;
+  /** Whether the run was stopped (a signal) before its tests started: then vitest is not started. */
+  stopped?: () => boolean;
 }
 
 /**
@@ -60,8 +62,10 @@ export async function executeSuites(targets: Target[], opts: ExecuteOptions): Pr
     opts.onStoppable?.(() => vitest.close());
     markPhase('vitest created');
     try {
-      await vitest.start();
-      markPhase('vitest finished');
+      if (!opts.stopped?.()) {
+        await vitest.start();
+        markPhase('vitest finished');
+      }
     } finally {
       await vitest.close();
     }

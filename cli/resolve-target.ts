@@ -23,10 +23,10 @@ import { collectionMap, isRouteMiss } from '../lib/harness/lenient.ts';
 import type { ApiVersion } from '../lib/config/endpoint.ts';
 import { bootServer, newRunId } from './servers.ts';
 import { probeAuthentication } from './probe.ts';
-import { describeRun, journalPath, locksPath, newJournal, readJournal, removeJournal, runIsAlive, writeJournal, type Journal } from './journal.ts';
+import { claimJournal, describeRun, journalPath, locksPath, newJournal, readJournal, removeJournal, runIsAlive, writeJournal, type Journal } from './journal.ts';
 import { acquireMarker } from './marker.ts';
 import { RESULT_FILES } from './paths.ts';
-import { undoRun } from './undo.ts';
+import { isLocked, otherRunsOn, undoRun } from './undo.ts';
 import { missingOperations, probeTarget } from '../lib/harness/served.ts';
 
 /**
@@ -144,16 +144,33 @@ export function basesProblem({ served, missing }: { served: ApiVersion[]; missin
 /**
  * A journal of this server left by a run that is gone is undone first (its snapshot restored, its locks and
  * marker released, what it created deleted): that run's original metadata is never taken for this run's.
- * A journal of a run that is still going is a usage error (exit 2).
+ * A journal of a run that is still going is a usage error (exit 2); so is one whose server carries the marker
+ * of another run (that run is testing it now: putting the old snapshot back would clobber it).
  */
 async function undoUnfinished(http: HttpClient, file: string, serverId: string, log: (line: string) => void): Promise<void> {
   if (!existsSync(file)) return;
   const journal = readJournal(file);
   if (runIsAlive(journal)) throw new ConfigError(VARS.serverId, `server ${serverId} is being tested by another metaconform ${describeRun(journal)}; wait for it to end`);
+  const others = await otherRunsOn(http, journal);
+  if (others.length) throw new ConfigError(VARS.serverId, `server ${serverId} carries the marker of another run (${others.join(', ')}) and this machine holds the journal of an unfinished ${describeRun(journal)} (${file}): nothing is changed; once that run is over, 'metaconform cleanup --yes' puts back what the unfinished run changed`);
   log(`metaconform: !!! found the journal of an unfinished ${describeRun(journal)} (${file}): restoring what it changed before this run starts`);
   const problems = await undoRun(http, file, journal, log);
   if (problems.length) throw new ConfigError(VARS.serverId, `server ${serverId} still holds what an unfinished ${describeRun(journal)} changed, and undoing it failed: ${problems.join('; ')}; its journal is ${file}: run 'metaconform cleanup --yes' once the target answers`);
   log(`metaconform: the unfinished run's metadata, locks and marker are restored; its journal is removed`);
+}
+
+/**
+ * Makes the server's journal this run's: an unfinished one is undone first, then the file is claimed
+ * atomically (cli/journal.ts claimJournal); a run that claimed it in between (started at the same moment on
+ * this machine) keeps it, and this run refuses (exit 2).
+ */
+async function claimServer(http: HttpClient, file: string, serverId: string, journal: Journal, log: (line: string) => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await undoUnfinished(http, file, serverId, log);
+    const holder = claimJournal(file, journal);
+    if (!holder) return;
+    if (attempt > 0 || runIsAlive(holder)) throw new ConfigError(VARS.serverId, `server ${serverId} is being tested by another metaconform ${describeRun(holder)}; wait for it to end`);
+  }
 }
 
 /**
@@ -174,18 +191,21 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
   const apis = await servedBases(http, root, bases, t.serverId, config);
   const restoreBase = apis[apis.length - 1]!;
   const file = journalPath(config.stateDir, root, session.projectId, t.serverId ?? `boot-${runId}`);
-  if (t.serverId) await undoUnfinished(http, file, t.serverId, log);
+  const copy = join(config.resultsDir, RESULT_FILES.journal);
   const journal = newJournal(runId, { label: new URL(root).host, root, projectId: session.projectId, ...(t.serverId ? { serverId: t.serverId } : {}), ...(t.imageId ? { imageId: t.imageId } : {}), bases, restoreBase });
+  journal.copy = copy;
+  // the journal is this run's before anything is written: claimed (after undoing an unfinished one of the server)
+  if (t.serverId) await claimServer(http, file, t.serverId, journal, log);
   const save = () => {
     writeJournal(file, journal);
-    writeJournal(join(config.resultsDir, RESULT_FILES.journal), journal, true);
+    writeJournal(copy, journal, true);
   };
   const notes: string[] = [];
   try {
+    save();
     let serverId = t.serverId;
     if (!serverId) {
       if (!t.boot) throw new ConfigError(VARS.serverId, 'is not set');
-      save(); // before the boot: a run killed while booting leaves a journal naming its run id
       serverId = await bootServer(http, bases['v2.1'], runId, t.boot, log);
       journal.created.push(serverId);
       journal.target.serverId = serverId;
@@ -193,14 +213,19 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
     }
     const client = new MetadataClient(http, bases[restoreBase], 'servers', serverId);
     const snapshot = await readServerMetadata(client, t.auth.kind);
+    const locked = await isLocked(http, bases['v2.1'], serverId);
     const probe = await probeAuthentication(client);
     const imageSnapshot = t.imageId ? await snapshotImage(new MetadataClient(http, bases[restoreBase], 'images', t.imageId)) : undefined;
-    journal.snapshot = { server: snapshot, ...(imageSnapshot ? { image: imageSnapshot } : {}) };
+    journal.snapshot = { server: snapshot, ...(imageSnapshot ? { image: imageSnapshot } : {}), ...(locked !== undefined ? { locked } : {}) };
     save();
     if (t.serverId) {
-      const { marker, note } = await acquireMarker(http, bases['v2.1'], t.serverId, runId);
+      const { marker, note } = await acquireMarker(http, bases['v2.1'], t.serverId, runId, (m) => {
+        if (m) journal.marker = m;
+        else delete journal.marker;
+        save();
+      });
       if (note) notes.push(note);
-      if (marker) {
+      if (marker && journal.marker !== marker) {
         journal.marker = marker;
         save();
       }
@@ -231,9 +256,11 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
     if (probe.authEnforced === false) return { target, journal: { file, journal }, notes, warnings: [probe.note] };
     return { target, journal: { file, journal }, notes: [probe.note, ...notes] };
   } catch (e) {
-    // what this run changed so far (a booted server, a marker) is undone before the error ends it
-    if (journal.created.length || journal.marker) await undoRun(http, file, journal, log).catch(() => undefined);
-    else removeJournal(file);
+    // what this run changed so far (a booted server, its marker) is undone before the error ends it; its metadata
+    // was not written yet, so the snapshot is not put back (a run that stepped back must not touch the server)
+    const problems = journal.created.length || journal.marker ? await undoRun(http, file, { ...journal, snapshot: {} }, log).catch((u: Error) => [u.message]) : (removeJournal(file, runId), []);
+    if (problems.length) log(`metaconform: CLEANUP FAILED: ${problems.join('; ')}; the run's journal is ${file}: 'metaconform cleanup --yes' puts back what it records`);
+    else removeJournal(copy, runId);
     throw e;
   }
 }

@@ -24,10 +24,10 @@ import { undoRun } from './undo.ts';
 import { stopWorkers } from '../lib/harness/stop.ts';
 import { notApplicableFamilies } from '../lib/results/coverage.ts';
 import { verbosityReporters } from './output.ts';
+import { ensureResultsDir } from './usage.ts';
 
 /** How long a stopped run waits for its tests to end before it undoes the run anyway (their requests are dropped at once). */
 const STOP_GRACE_MS = 10_000;
-import { ensureResultsDir } from './usage.ts';
 
 export { PACKAGE_ROOT, RESULT_FILES, suiteVersion } from './paths.ts';
 
@@ -83,81 +83,115 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   const startedAt = new Date().toISOString();
   markPhase('cli loaded');
   prepareResults(config.resultsDir);
-  const resolved = await resolveTarget(config, log);
-  const { target } = resolved;
-  if (toRun) target.behaviours = toRun;
-  const facts = await discoverFacts(target);
-  const missing = await learnServedOperations(resolved, config);
-  if (missing) (resolved.notes ??= []).push(missing);
-  markPhase('target ready');
-  const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
-  log(`metaconform: profile ${config.profile.name}, target ${target.label}, ${selectionLine}${opts.expectations ? `, expectations ${opts.expectations.file}` : ''}, results in ${config.resultsDir}`);
-  for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
-  const warnings = resolved.warnings ?? [];
-  for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
-  const journal = resolved.journal;
-  if (journal?.journal.snapshot.server) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), redactText(`${JSON.stringify(journal.journal.snapshot.server, null, 2)}\n`));
 
+  /**
+   * Signals are the runner's from the start: the run ends by undoing what it changed. A first signal stops the
+   * tests within a bounded grace (their requests in flight are dropped, no test starts after it) and undoes the
+   * run; while connecting, the run stops once connected; after the tests, the restore goes on and the run ends.
+   * A second only says that the restore goes on; a third forces an exit, loudly, leaving the journal.
+   */
+  type Phase = 'connecting' | 'testing' | 'restoring';
+  let phase = 'connecting' as Phase;
+  let stop: { code: number; during: Phase } | undefined;
+  let resolved: ResolvedTarget | undefined;
   let stopSuites: (() => Promise<void>) | undefined;
+  let suitesEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (suitesEnded = resolve));
   let undoing: Promise<string | undefined> | undefined;
   /** Undoes the run on the target (once, however often it is asked for): locks, metadata, created servers, marker. */
   const undo = (): Promise<string | undefined> =>
     (undoing ??= (async () => {
-      const problems = journal ? await undoRun(runnerHttp(target, config), journal.file, journal.journal, log) : [];
-      await resolved.reference?.close();
+      const journal = resolved?.journal;
+      const problems = journal && resolved ? await undoRun(runnerHttp(resolved.target, config), journal.file, journal.journal, log).catch((e: Error) => [e.message]) : [];
+      await resolved?.reference?.close();
       return problems.length ? problems.join('; ') : undefined;
     })());
+  const journalFile = () => resolved?.journal?.file ?? `(none written yet; journals live in ${config.stateDir})`;
   const failedUndo = (problem: string) =>
-    `CLEANUP FAILED: the target was not left as found (${redactText(problem)}); the run's journal is ${journal?.file}: 'metaconform cleanup --yes' puts back what it records (the original metadata is also in ${join(config.resultsDir, RESULT_FILES.snapshot)})`;
+    `CLEANUP FAILED: the target was not left as found (${redactText(problem)}); the run's journal is ${journalFile()}: 'metaconform cleanup --yes' puts back what it records (the original metadata is also in ${join(config.resultsDir, RESULT_FILES.snapshot)})`;
+  let exiting: Promise<never> | undefined;
+  /** Undoes the run, then ends the process with the signal's status. */
+  const exitAfterUndo = (code: number): Promise<never> =>
+    (exiting ??= undo().then((problem) => {
+      if (problem) log(`metaconform: ${failedUndo(problem)}`);
+      process.exit(code);
+    }));
   let signals = 0;
-  /**
-   * A first signal stops the tests within a bounded grace (their requests in flight are dropped) and undoes the
-   * run; a second only says that the undo goes on; a third forces an exit, loudly, leaving the journal.
-   */
   const onSignal = (signal: NodeJS.Signals) => {
     const code = signal === 'SIGINT' ? 130 : 143;
     signals++;
     if (signals === 1) {
-      log(`metaconform: ${signal} received: stopping the tests (at most ${STOP_GRACE_MS / 1000} s), then restoring the target before exiting`);
-      stopWorkers();
-      const stopped = Promise.race([(stopSuites?.() ?? Promise.resolve()).catch(() => undefined), new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
-      void stopped.then(undo).then((problem) => {
-        if (problem) log(`metaconform: ${failedUndo(problem)}`);
-        process.exit(code);
-      });
+      stop = { code, during: phase };
+      if (phase === 'connecting') {
+        log(`metaconform: ${signal} received while connecting to the target: no test will run; the run restores what it changed, then exits`);
+      } else if (phase === 'testing') {
+        log(`metaconform: ${signal} received: stopping the tests (at most ${STOP_GRACE_MS / 1000} s), then restoring the target before exiting`);
+        stopWorkers();
+        void stopSuites?.().catch(() => undefined);
+        void Promise.race([ended, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]).then(() => exitAfterUndo(code));
+      } else {
+        log(`metaconform: ${signal} received: the tests have ended; the restore goes on, then the run exits`);
+      }
     } else if (signals === 2) {
       log(`metaconform: ${signal} received again: the restore goes on, it must not be abandoned (a third signal forces an exit and leaves the target as it is)`);
     } else {
-      log(`metaconform: CLEANUP FAILED: forced exit by a third ${signal} while restoring; the target may hold test data and be locked; the run's journal is ${journal?.file ?? '(none)'}: 'metaconform cleanup --yes' puts back what it records`);
+      log(`metaconform: CLEANUP FAILED: forced exit by a third ${signal} while restoring; the target may hold test data and be locked; the run's journal is ${journalFile()}: 'metaconform cleanup --yes' puts back what it records`);
       process.exit(code);
     }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const stopped = () => stop !== undefined;
 
   const expectedToFail = expectedFailures(opts.expectations);
   let restoreProblem: string | undefined;
-  let record: RunRecord;
+  let record: RunRecord = { tests: [], problems: [] };
+  let facts: Awaited<ReturnType<typeof discoverFacts>> = {};
   const flaky = new Set<string>();
   try {
-    record = await executeSuites([target], {
-      testsFile: join(config.resultsDir, RESULT_FILES.tests),
-      onStoppable: (stop) => (stopSuites = stop),
-      ...(toRun ? { files: suiteFilesFor(toRun) } : {}),
-      reporters: [
-        new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
-        new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail }),
-        ...verbosityReporters(log),
-      ],
-    });
-    for (let attempt = 1; attempt <= (opts.retries ?? 0); attempt++) {
+    resolved = await resolveTarget(config, log);
+  } catch (e) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    throw e;
+  }
+  const { target } = resolved;
+  const journal = resolved.journal;
+  const region = config.target.kind === 'endpoint' && config.target.auth.kind === 'keystone' ? config.target.auth.region : undefined;
+  const warnings = resolved.warnings ?? [];
+  try {
+    if (toRun) target.behaviours = toRun;
+    if (!stopped()) facts = await discoverFacts(target);
+    const missing = stopped() ? undefined : await learnServedOperations(resolved, config);
+    if (missing) (resolved.notes ??= []).push(missing);
+    markPhase('target ready');
+    if (!stopped()) {
+      log(`metaconform: profile ${config.profile.name}, target ${target.label}, ${selectionLine}${opts.expectations ? `, expectations ${opts.expectations.file}` : ''}, results in ${config.resultsDir}`);
+      for (const note of resolved.notes ?? []) log(`metaconform: ${note}`);
+      for (const warning of warnings) log(`metaconform: !!! WARNING: ${warning}`);
+      if (journal?.journal.snapshot.server) writeFileSync(join(config.resultsDir, RESULT_FILES.snapshot), redactText(`${JSON.stringify(journal.journal.snapshot.server, null, 2)}\n`));
+      phase = 'testing';
+      record = await executeSuites([target], {
+        testsFile: join(config.resultsDir, RESULT_FILES.tests),
+        onStoppable: (stopIt) => (stopSuites = stopIt),
+        stopped,
+        ...(toRun ? { files: suiteFilesFor(toRun) } : {}),
+        reporters: [
+          new ProgressReporter(CATALOGUE.filter((b) => appliesTo(b, config.profile.name)).length, log),
+          new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail }),
+          ...verbosityReporters(log),
+        ],
+      });
+    }
+    for (let attempt = 1; attempt <= (opts.retries ?? 0) && !stopped(); attempt++) {
       const again = unsettled(record);
       if (!again.length) break;
       log(`metaconform: retry ${attempt} of ${opts.retries}: ${again.join(', ')}`);
       target.behaviours = again;
       const retry = await executeSuites([target], {
         testsFile: join(config.resultsDir, `tests-retry-${attempt}.json`),
-        onStoppable: (stop) => (stopSuites = stop),
+        onStoppable: (stopIt) => (stopSuites = stopIt),
+        stopped,
         files: suiteFilesFor(again),
         reporters: [new ProgressReporter(again.length, log), new AllureReporter({ resultsDir: join(config.resultsDir, RESULT_FILES.allure), expectedToFail }), ...verbosityReporters(log)],
       });
@@ -165,9 +199,12 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
       record = { tests: [...record.tests.filter((t) => !again.includes(t.behaviour)), ...retry.tests], problems: [...record.problems, ...retry.problems] };
     }
   } finally {
+    suitesEnded();
+    phase = 'restoring';
     restoreProblem = await undo();
     markPhase('target restored');
-    // a signal that came during the undo has ended the process once the undo finished
+    // stopped before the tests ended: the process ends here, once the undo finished (no verdict is written)
+    if (stop && stop.during !== 'restoring') await exitAfterUndo(stop.code);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -221,5 +258,7 @@ export async function runConformance(config: RunConfig, opts: RunOptions = {}, l
   });
   appendHistory(config.resultsDir, { time: startedAt, target: target.label, ...(region ? { region } : {}), profile: config.profile.name, suiteVersion: suiteVersion(), selection: selectionLine }, summary);
   log(text);
+  // a signal during the final restore: the results are written, the status is the signal's
+  if (stop) return stop.code;
   return summary.exitCode === EXIT.CONFORMANT && restoreProblem ? EXIT.NO_VERDICT : summary.exitCode;
 }

@@ -6,8 +6,8 @@ import { unlockServer, type HeldLock } from '../lib/harness/lock.ts';
 import type { HttpClient } from '../lib/http/client.ts';
 import { describeExchange, json } from '../lib/http/exchange.ts';
 import { redactText } from '../lib/http/redact.ts';
-import { locksPath, removeJournal, writeJournal, type Journal } from './journal.ts';
-import { releaseMarker } from './marker.ts';
+import { locksPath, markCopyUndone, removeJournal, updateJournal, type Journal } from './journal.ts';
+import { markersIn, readTags, releaseMarker } from './marker.ts';
 import { deleteServer } from './servers.ts';
 
 /**
@@ -32,22 +32,62 @@ export function recordedLocks(journalFile: string): HeldLock[] {
 }
 
 /** Whether a server says it is locked (GET server at microversion 2.9 shows `locked`); undefined when it does not say. */
-async function isLocked(http: HttpClient, base: string, serverId: string): Promise<boolean | undefined> {
+export async function isLocked(http: HttpClient, base: string, serverId: string): Promise<boolean | undefined> {
   const ex = await http.send('GET', `${base}/servers/${encodeURIComponent(serverId)}`, { headers: { 'OpenStack-API-Version': 'compute 2.9' }, allow5xx: true }).catch(() => undefined);
   const locked = ex && ok(ex.response.status) ? (json(ex) as { server?: { locked?: unknown } } | undefined)?.server?.locked : undefined;
   return typeof locked === 'boolean' ? locked : undefined;
 }
 
+async function lockAction(http: HttpClient, url: string, action: 'lock' | 'unlock'): Promise<string | undefined> {
+  return http.send('POST', url, { json: { [action]: null }, replayable: true, allow5xx: true }).then(
+    (ex) => (ok(ex.response.status) ? undefined : `${action} answered ${describeExchange(ex)}`),
+    (e: Error) => e.message,
+  );
+}
+
+function actionUrl(journal: Journal, serverId: string): string {
+  return `${journal.target.bases['v2.1']}/servers/${encodeURIComponent(serverId)}/action`;
+}
+
+/**
+ * Unlocks what the run's tests locked: every lock they recorded (lib/harness/lock.ts), and, where the journal
+ * says the server was unlocked when the run began, the server if it is locked now (a journal adopted from
+ * another machine has no locks file; a kill can come between a lock and its record).
+ */
 async function unlockAll(http: HttpClient, journal: Journal, journalFile: string): Promise<string[]> {
   const problems: string[] = [];
+  const unlocked = new Set<string>();
   for (const { serverId, url, state } of recordedLocks(journalFile)) {
     const answer = await unlockServer(http, url);
-    if (!answer) continue;
+    if (!answer) {
+      unlocked.add(serverId);
+      continue;
+    }
     // a lock that was asked for but never answered may never have been applied (or the target has no lock action)
     if (state === 'pending' && (await isLocked(http, journal.target.bases['v2.1'], serverId)) !== true) continue;
     problems.push(`SERVER ${serverId} MAY STILL BE LOCKED: ${answer}`);
   }
+  const serverId = journal.target.serverId;
+  if (serverId && journal.snapshot.locked === false && !unlocked.has(serverId) && !problems.length && (await isLocked(http, journal.target.bases['v2.1'], serverId)) === true) {
+    const answer = await lockAction(http, actionUrl(journal, serverId), 'unlock');
+    if (answer) problems.push(`SERVER ${serverId} MAY STILL BE LOCKED: ${answer}`);
+  }
   return problems;
+}
+
+/** A server that was locked when the run began is locked again at its end (a test unlocks the server it locked). */
+async function relock(http: HttpClient, journal: Journal): Promise<string | undefined> {
+  const serverId = journal.target.serverId;
+  if (!serverId || journal.snapshot.locked !== true || (await isLocked(http, journal.target.bases['v2.1'], serverId)) !== false) return undefined;
+  const answer = await lockAction(http, actionUrl(journal, serverId), 'lock');
+  return answer ? `server ${serverId} was locked before the run and could not be locked again: ${answer}` : undefined;
+}
+
+/** Markers of other runs on the journal's server (its own marker left aside): such a run is testing it now, or left it so. */
+export async function otherRunsOn(http: HttpClient, journal: Journal): Promise<string[]> {
+  if (!journal.target.serverId) return [];
+  const tags = await readTags(http, journal.target.bases['v2.1'], journal.target.serverId).catch(() => undefined);
+  return markersIn(tags ?? []).filter((m) => m !== journal.marker);
 }
 
 /**
@@ -76,7 +116,7 @@ export async function restoreMetadata(client: MetadataClient, snapshot: Metadata
  */
 export async function undoRun(http: HttpClient, journalFile: string, journal: Journal, log: (line: string) => void): Promise<string[]> {
   journal.phase = 'undoing';
-  writeJournal(journalFile, journal);
+  updateJournal(journalFile, journal);
   const { target } = journal;
   const base = target.bases[target.restoreBase];
   const problems = await unlockAll(http, journal, journalFile);
@@ -88,6 +128,8 @@ export async function undoRun(http: HttpClient, journalFile: string, journal: Jo
     const problem = await restoreMetadata(new MetadataClient(http, base, 'images', target.imageId), journal.snapshot.image, 'image properties');
     if (problem) problems.push(`image ${target.imageId}: ${problem}`);
   }
+  const relocked = await relock(http, journal);
+  if (relocked) problems.push(relocked);
   for (const id of journal.created) {
     await deleteServer(http, target.bases['v2.1'], id, 600, log).catch((e: Error) => problems.push(`server ${id} (created by the run): ${e.message}; 'metaconform cleanup --yes' removes leftovers`));
   }
@@ -95,6 +137,9 @@ export async function undoRun(http: HttpClient, journalFile: string, journal: Jo
     const problem = await releaseMarker(http, target.bases['v2.1'], target.serverId, journal.marker);
     if (problem) problems.push(problem);
   }
-  if (!problems.length) removeJournal(journalFile);
+  if (!problems.length) {
+    removeJournal(journalFile, journal.runId);
+    markCopyUndone(journal);
+  }
   return problems;
 }

@@ -6,6 +6,7 @@ import { getProfile } from '../profiles/index.ts';
 import { Keystone } from './keystone.ts';
 import { implementationFor } from './mutants/index.ts';
 import { startReference } from './server.ts';
+import { CORRECT_VARIANTS, variantImplementation } from './variants.ts';
 
 /**
  * Runs the reference implementation on its own, on 127.0.0.1, so the suite (or curl) can be pointed at it
@@ -15,20 +16,27 @@ import { startReference } from './server.ts';
  * user, the Keystone password, application-credential secret and API key come from
  * METACONFORM_REFERENCE_PASSWORD, METACONFORM_REFERENCE_APP_SECRET and METACONFORM_REFERENCE_API_KEY
  * (random otherwise). --regions A,B makes the catalogs offer compute in those regions (default RegionOne).
+ * --mutant NAME serves a fault-injected implementation (reference/mutants/), --variant NAME a correct variant
+ * (reference/variants.ts, e.g. no-lock-action: a target without the lock action), under that variant's profile.
  *
- *   node bin/reference.mjs [--port N] [--profile NAME] [--mutant NAME] [--token-ttl-ms N] [--regions A,B]
+ *   node bin/reference.mjs [--port N] [--profile NAME] [--mutant NAME | --variant NAME] [--token-ttl-ms N] [--regions A,B]
  */
 async function main(argv: string[]): Promise<void> {
   const opts: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i]!;
-    if (!['--port', '--profile', '--mutant', '--token-ttl-ms', '--regions'].includes(name) || argv[i + 1] === undefined) {
-      console.error(`usage: reference [--port N] [--profile NAME] [--mutant NAME] [--token-ttl-ms N] [--regions A,B] (bad argument '${name}')`);
+    if (!['--port', '--profile', '--mutant', '--variant', '--token-ttl-ms', '--regions'].includes(name) || argv[i + 1] === undefined) {
+      console.error(`usage: reference [--port N] [--profile NAME] [--mutant NAME | --variant NAME] [--token-ttl-ms N] [--regions A,B] (bad argument '${name}')`);
       process.exit(2);
     }
     opts[name.slice(2)] = argv[i + 1]!;
   }
-  const profile = getProfile(opts.profile);
+  const variant = opts.variant === undefined ? undefined : Object.hasOwn(CORRECT_VARIANTS, opts.variant) ? CORRECT_VARIANTS[opts.variant] : undefined;
+  if (opts.variant !== undefined && !variant) throw new Error(`unknown variant '${opts.variant}' (known: ${Object.keys(CORRECT_VARIANTS).join(', ')})`);
+  if (variant && opts.mutant !== undefined) throw new Error('--variant and --mutant exclude each other');
+  if (variant && opts.profile !== undefined && opts.profile !== variant.profile) throw new Error(`variant '${opts.variant}' is served under the ${variant.profile} profile, not ${opts.profile}`);
+  const served = variant ? variantImplementation(variant) : undefined;
+  const profile = served?.profile ?? getProfile(opts.profile);
   const token = process.env.METACONFORM_REFERENCE_TOKEN || randomBytes(16).toString('hex');
   const user = Keystone.defaultUser();
   if (process.env.METACONFORM_REFERENCE_PASSWORD) user.password = process.env.METACONFORM_REFERENCE_PASSWORD;
@@ -37,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const regions = opts.regions?.split(',').filter(Boolean);
   const reference = await startReference({
     profile,
-    implementation: implementationFor(profile, opts.mutant),
+    implementation: served?.implementation ?? implementationFor(profile, opts.mutant),
     token,
     // a reader-only token of the same project (policy: reads only), for the suite's METACONFORM_READER_TOKEN
     ...(process.env.METACONFORM_REFERENCE_READER_TOKEN ? { readerToken: process.env.METACONFORM_REFERENCE_READER_TOKEN } : {}),

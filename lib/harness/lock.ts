@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { InfrastructureError } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
 import { describeExchange, type Exchange } from '../http/exchange.ts';
@@ -20,16 +20,27 @@ export interface HeldLock {
   state: 'pending' | 'held';
 }
 
-/** The locks the marker file lists (tests on several lane servers may hold one each). */
+/** The locks the marker file lists (tests on several lane servers may hold one each); none when there is no file or it cannot be read. */
 export function heldLocks(marker: string): HeldLock[] {
-  return existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { locks: HeldLock[] }).locks : [];
+  try {
+    const locks = (JSON.parse(readFileSync(marker, 'utf8')) as { locks?: unknown }).locks;
+    return Array.isArray(locks) ? (locks as HeldLock[]) : [];
+  } catch {
+    return [];
+  }
 }
 
-/** Adds or removes a lock in the marker; removes the file when no lock is left. Synchronous, so never torn. */
+/**
+ * Adds or removes a lock in the marker; removes the file when no lock is left. Written to a temporary file
+ * and renamed over the marker, so a kill at any moment leaves the old list or the new one, never half a file
+ * (the runner, a later run or `cleanup` reads it to unlock).
+ */
 function updateMarker(marker: string, change: (locks: HeldLock[]) => HeldLock[]): void {
   const locks = change(heldLocks(marker));
-  if (locks.length) writeFileSync(marker, `${JSON.stringify({ locks })}\n`);
-  else rmSync(marker, { force: true });
+  if (!locks.length) return void rmSync(marker, { force: true });
+  const temp = `${marker}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify({ locks })}\n`, { mode: 0o600 });
+  renameSync(temp, marker);
 }
 
 /**
