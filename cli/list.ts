@@ -55,9 +55,8 @@ export function selectBehaviours(opts: Pick<ListOptions, 'tags' | 'levels' | 'fa
 }
 
 /** The selected catalogue as text (one line per behaviour, then the counts) or as JSON (with bases and tests). */
-export function formatCatalogue(opts: ListOptions = { json: false, tags: [], levels: [], families: [] }): string {
+export function formatCatalogue(opts: ListOptions = { json: false, tags: [], levels: [], families: [] }, tests = testsById()): string {
   const selected = selectBehaviours(opts);
-  const tests = testsById();
   if (opts.json) {
     return JSON.stringify(
       selected.map((b) => ({ ...b, family: familyOf(b.id), bases: basesOf(b), tests: (tests.get(b.id) ?? []).map((t) => ({ file: t.file, line: t.line, ...(t.title !== undefined ? { title: t.title } : {}) })) })),

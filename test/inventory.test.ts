@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { CATALOGUE } from '../catalogue/index.ts';
-import { checkedInInventory, familyOf, INVENTORY_COMMAND, INVENTORY_FILE, inventoryText } from '../cli/inventory.ts';
+import { checkedInInventory, familyOf, INVENTORY_COMMAND, INVENTORY_FILE, inventoryText, testsById } from '../cli/inventory.ts';
 import { formatCatalogue, parseListArgs, selectBehaviours } from '../cli/list.ts';
 import { declaredTests, declaredTestsIn, suiteFiles } from '../cli/suite-files.ts';
 import { ConfigError } from '../lib/errors.ts';
@@ -66,7 +66,9 @@ describe('metaconform list', () => {
   test('prints the test file and line of each behaviour, and says when a behaviour has none', () => {
     const text = formatCatalogue(parseListArgs(['--family', 'SM-SET,IM-ERR']));
     expect(text).toMatch(/^SM-SET-005 +required +suites\/access\/quota\.spec\.ts:\d+ +PUT \{S\}\/\{key\} MUST count the quota/m);
-    expect(text).toMatch(/^IM-ERR-001 +informational +\(no test\) +A Glance 400/m);
+    expect(text).toMatch(/^IM-ERR-001 +informational +suites\/image-metadata\/errors\.spec\.ts:\d+ +A Glance 400/m);
+    const withoutOne = new Map([...testsById()].filter(([id]) => id !== 'IM-ERR-001'));
+    expect(formatCatalogue(parseListArgs(['--family', 'IM-ERR']), withoutOne)).toMatch(/^IM-ERR-001 +informational +\(no test\) +A Glance 400/m);
     expect(text).toMatch(/6 behaviours \(of \d+\): 5 required, 0 advisory, 1 informational$/);
     const json = JSON.parse(formatCatalogue(parseListArgs(['--json', '--family', 'SM-SET']))) as { id: string; family: string; tests: { file: string; line: number }[] }[];
     expect(json.find((b) => b.id === 'SM-SET-005')).toMatchObject({ family: 'SM-SET', tests: [{ file: 'suites/access/quota.spec.ts', line: expect.any(Number) }] });
