@@ -354,7 +354,12 @@ describe('tampering, property-based', () => {
     }
   }
 
-  const sameAs = (a: readonly Entry[], b: readonly Entry[]) => a.length === b.length && a.every((e, i) => e.path === b[i]!.path && e.type === b[i]!.type && e.data.equals(b[i]!.data) && e.linkpath === b[i]!.linkpath);
+  /** The same entries, in any order: a bundle whose entries only moved (e.g. a duplicated manifest, rewritten) is not tampered. */
+  const byPath = (list: readonly Entry[]) => [...list].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  const sameAs = (a: readonly Entry[], b: readonly Entry[]) => {
+    const [x, y] = [byPath(a), byPath(b)];
+    return x.length === y.length && x.every((e, i) => e.path === y[i]!.path && e.type === y[i]!.type && e.data.equals(y[i]!.data) && e.linkpath === y[i]!.linkpath);
+  };
 
   test('any tampering of a signed bundle (bytes, statuses, levels, versions, entries, links; manifest rewritten or not) never verifies with the vendor key', async () => {
     await fc.assert(
@@ -366,7 +371,7 @@ describe('tampering, property-based', () => {
         const result = await verifyBundle(bundleOf(entries, { manifest: false }), { pubkey: vendor.pub });
         expect(result.problems.length).toBeGreaterThan(0);
       }),
-      { numRuns: 40 },
+      { numRuns: 40, examples: [[[{ kind: 'duplicate', i: 0 }], true]] },
     );
   });
 
