@@ -28,6 +28,8 @@ commands:
   report    turn results/allure-results into an HTML report (offline); --trend [--last N] prints each
             behaviour's last N outcomes from results/history.jsonl and when it last changed
   mutants   run the suites against every fault-injected and correct variant of the reference; print the kill matrix
+  explore   random sequences of operations against the target, compared step by step with the reference model
+            (or --against URL|CLOUD, a second target); --seed S, --requests N (default 300), --replay FILE
   help      show this help
 
 Configuration comes from the environment or a .env file (see .env.example).
@@ -243,6 +245,11 @@ export async function main(argv: string[]): Promise<number> {
         scrubOnExit(config.resultsDir);
         const { runMutantsCommand } = await import('./matrix.ts');
         return await runMutantsCommand(config, overrides.only?.split(',').map((n) => n.trim()).filter(Boolean));
+      }
+      case 'explore': {
+        loadDotenv({ quiet: true });
+        const { runExploreCommand } = await import('./explore.ts');
+        return await runExploreCommand(rest);
       }
       case 'report': {
         loadDotenv({ quiet: true });
