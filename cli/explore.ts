@@ -47,7 +47,8 @@ export const DEFAULT_REQUESTS = 300;
 export const DEFAULT_SHRINK_REQUESTS = 2000;
 const MAX_REQUESTS = 1_000_000;
 const EXPLORE_FOLDER = 'explore';
-const OWN_FILES = ['explore.json', 'explore.txt', 'sequence.json', 'replay.sh'] as const;
+/** What explore writes besides the run's result files (removed before it starts, like those); `against/` holds the second target's journal copy. */
+const OWN_FILES = ['explore.json', 'explore.txt', 'sequence.json', 'replay.sh', 'against'] as const;
 
 export const EXPLORE_USAGE = `usage: metaconform explore [--seed S] [--requests N] [--shrink-requests M] [--against URL|CLOUD] [--replay FILE] [--profile NAME] [--results-dir DIR]`;
 
@@ -159,7 +160,7 @@ export async function runExploreCommand(args: string[], log: (line: string) => v
   let againstConfig: RunConfig | undefined;
   if (opts.against !== undefined) {
     try {
-      againstConfig = { ...loadConfig(againstEnvironment(opts.against, process.env)), resultsDir: ensureResultsDir(join(resultsDir, 'against'), '--results-dir') };
+      againstConfig = { ...loadConfig(againstEnvironment(opts.against, process.env)), resultsDir: join(resultsDir, 'against') };
     } catch (e) {
       if (e instanceof ConfigError) throw new ConfigError('--against', e.message);
       throw e;
@@ -168,6 +169,7 @@ export async function runExploreCommand(args: string[], log: (line: string) => v
   }
   scrubOnExit(resultsDir);
   for (const name of [...Object.values(RESULT_FILES), ...OWN_FILES]) rmSync(join(resultsDir, name), { recursive: true, force: true });
+  if (againstConfig) ensureResultsDir(againstConfig.resultsDir, '--results-dir');
   return explore(config, againstConfig, opts, log);
 }
 

@@ -3,51 +3,24 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { againstEnvironment, EXIT_DIVERGED, parseExploreArgs } from '../cli/explore.ts';
-import { apiBases } from '../lib/config/endpoint.ts';
 import { ConfigError } from '../lib/errors.ts';
-import { Explorer, type ExploreResult, type Side } from '../lib/explore/engine.ts';
-import { canonicalCase, requestOf, stepsArbitrary, validKey, type Step } from '../lib/explore/steps.ts';
-import { HttpClient } from '../lib/http/client.ts';
+import { canonicalCase, requestOf, stepsArbitrary, validKey } from '../lib/explore/steps.ts';
 import { parseJunit } from '../lib/results/junit.ts';
-import type { Summary } from '../lib/results/summary.ts';
-import { getProfile, PROFILES, type Profile } from '../profiles/index.ts';
-import { correctImplementation, type Implementation } from '../reference/implementation.ts';
-import { implementationFor, MUTANTS, SEQUENCE_MUTANTS } from '../reference/mutants/index.ts';
-import { startReference } from '../reference/server.ts';
-import { CORRECT_VARIANTS, variantImplementation } from '../reference/variants.ts';
-import { runCli, startStandaloneReference, type CliResult, type StandaloneReference } from './helpers/cli.ts';
+import { getProfile, PROFILES } from '../profiles/index.ts';
+import { implementationFor, SEQUENCE_MUTANTS } from '../reference/mutants/index.ts';
+import { cleanEnv, ROOT, runCli, startStandaloneReference, tempDir, type StandaloneReference } from './helpers/cli.ts';
+import { envOf, expectCaught, exploreDoc, exploreInProcess, metadataOf, NAMES, summaryOf } from './helpers/explore.ts';
 
-/** The seeds every sequence mutant must be caught with, within its stated budget (reference/mutants/sequences.ts). */
-const SEEDS = [1, 2, 3];
-const NAMES = Object.keys(SEQUENCE_MUTANTS);
-
-/** Explores in this process: the target a reference with `implementation`, compared with the reference model. */
-async function exploreInProcess(profile: Profile, implementation: Implementation, seed: number, requests: number, shrinkRequests = 0): Promise<ExploreResult> {
-  const side = async (name: string, impl: Implementation, model: boolean) => {
-    const ref = await startReference({ profile, implementation: impl });
-    const server = ref.store.createServer(ref.projectId, { metadata: { 'created-by': 'metaconform' } });
-    let sent = 0;
-    const http = new HttpClient({ token: ref.token, timeoutMs: 10_000, onExchange: () => sent++ });
-    const s: Side = { name, bases: apiBases({ root: ref.url, projectIdInUrl: undefined }, ref.projectId), serverId: server.id, http, sent: () => sent, ...(model ? { place: (m) => void (server.metadata = new Map(Object.entries(m))) } : {}) };
-    return { s, close: () => ref.close() };
-  };
-  const target = await side('target', implementation, false);
-  const model = await side('reference', correctImplementation(profile), true);
-  try {
-    const settings = { profile, bases: profile.bases, quota: profile.quota.defaultLimit, operations: profile.operations, seed, requests, shrinkRequests, stopping: () => undefined };
-    return await new Explorer(settings, target.s, model.s).explore();
-  } finally {
-    await Promise.all([target.close(), model.close()]);
-  }
-}
-
-const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'explore', 'summary.json'), 'utf8')) as Summary & { explore: { seed: number; requests: number } };
-const exploreDoc = (dir: string) => JSON.parse(readFileSync(join(dir, 'explore', 'explore.json'), 'utf8')) as { seed: number; outcome: string; divergence?: { sequence: Step[]; confirmed: boolean; found: { requests: number } } };
+/**
+ * `metaconform explore`: the steps it draws, the command against the embedded reference (every output), replay and
+ * determinism, usage errors, --against, Ctrl-C. The sequence mutants against the suites and against the standalone
+ * reference, and the correct variants, are test/explore-mutants.test.ts's.
+ */
 
 describe('the steps explore draws', () => {
   test.each(Object.values(PROFILES))('under $name: only what the catalogue fixes — valid keys in canonical case, values within the limits, no 4-byte character, no trailing newline, bodies under the size limit', (profile) => {
     const g = { profile, bases: profile.bases, quota: profile.quota.defaultLimit, operations: profile.operations };
-    for (const steps of fc.sample(stepsArbitrary(g), { seed: 42, numRuns: 150 })) {
+    for (const steps of fc.sample(stepsArbitrary(g), { seed: 42, numRuns: 80 })) {
       for (const step of steps) {
         expect(profile.bases).toContain(step.api);
         const request = requestOf(step, { stored: { a: '1', [canonicalCase('key-2')]: 'v' } });
@@ -73,58 +46,6 @@ describe('the steps explore draws', () => {
     expect(fc.sample(stepsArbitrary(g), { seed: 7, numRuns: 20 })).toEqual(fc.sample(stepsArbitrary(g), { seed: 7, numRuns: 20 }));
   });
 });
-
-describe('sequence mutants: faults only a sequence exposes', () => {
-  test('they are kept out of MUTANTS (the kill matrix requires each of those to fail in a conformance run) and are selectable by name', () => {
-    for (const name of NAMES) {
-      expect(Object.hasOwn(MUTANTS, name), name).toBe(false);
-      expect(implementationFor(getProfile('nova'), name).forServer, name).toBeTypeOf('function');
-    }
-    expect(NAMES.length).toBeGreaterThanOrEqual(5);
-  });
-
-  test.each(NAMES)('%s: the conformance suites miss it (a full run against it exits 0)', async (name) => {
-    const run = await runCli(['run'], { METACONFORM_REFERENCE_MUTANT: name });
-    expect(run.stderr).not.toMatch(/internal error/);
-    expect(run.code, run.stdout.slice(-1500)).toBe(0);
-  });
-
-  test.each(NAMES)('%s: explore catches it within its stated budget with each seed', async (name) => {
-    const profile = getProfile('nova');
-    const { budget } = SEQUENCE_MUTANTS[name]!;
-    for (const seed of SEEDS) {
-      const result = await exploreInProcess(profile, implementationFor(profile, name), seed, budget);
-      expect(result.outcome, `${name}, seed ${seed}: ${result.sequences} sequences, ${result.used.exploring} requests`).toBe('diverged');
-      expect(result.divergence!.found.requests).toBeLessThanOrEqual(budget);
-    }
-  });
-
-  test.each(Object.keys(CORRECT_VARIANTS))('correct variant %s: no divergence', async (name) => {
-    const { profile, implementation } = variantImplementation(CORRECT_VARIANTS[name]!);
-    const result = await exploreInProcess(profile, implementation, 11, 600);
-    expect(result.divergence?.run.records.at(-1)?.request.label, name).toBeUndefined();
-    expect(result.outcome).toBe('agree');
-    expect(result.used.exploring).toBeGreaterThan(590);
-  });
-});
-
-/** The shrunk sequence's checks: a handful of steps, diverging again, in every output. */
-function expectCaught(run: CliResult, name: string): void {
-  expect(run.stderr).not.toMatch(/internal error|configuration error/);
-  expect(run.code, run.stdout.slice(-3000)).toBe(EXIT_DIVERGED);
-  expect(run.stdout).toMatch(/DIVERGENCE in sequence \d+/);
-  expect(run.stdout).toMatch(/replay: metaconform explore --seed 1 --requests \d+/);
-  const doc = exploreDoc(run.resultsDir);
-  expect(doc.divergence!.sequence.length, `${name}: shrunk to a handful of steps`).toBeLessThanOrEqual(5);
-  expect(doc.divergence!.confirmed).toBe(true);
-  const summary = summaryOf(run.resultsDir);
-  expect(summary.behaviours.map((b) => [b.id, b.status])).toEqual([['SM-SEQ-001', 'advisory-failed']]);
-  expect(summary.exitCode).toBe(EXIT_DIVERGED);
-  expect(summary.warnings[0]).toMatch(/^PARTIAL RUN: explore \(SM-SEQ-001 only\), seed 1, budget \d+ requests/);
-  const script = readFileSync(join(run.resultsDir, 'explore', 'replay.sh'), 'utf8');
-  expect(script).toContain('"X-Auth-Token: $OS_TOKEN"');
-  expect(script.match(/^curl /gm)!.length).toBeGreaterThanOrEqual(doc.divergence!.sequence.length + 1);
-}
 
 describe('metaconform explore against the embedded reference', () => {
   test.each(NAMES)('%s (METACONFORM_REFERENCE_MUTANT): caught, shrunk, reported in every output', async (name) => {
@@ -155,19 +76,23 @@ describe('metaconform explore against the embedded reference', () => {
     expect(existsSync(join(run.resultsDir, 'explore', 'replay.sh'))).toBe(false);
   });
 
-  test('--replay runs exactly the shrunk sequence again; the same seed explores the same way', async () => {
+  test('the same seed explores, diverges and shrinks the same way', async () => {
+    const profile = getProfile('nova');
+    const [a, b] = [await exploreInProcess(profile, implementationFor(profile, 'list-stale-after-third-delete'), 4, 700, 2000), await exploreInProcess(profile, implementationFor(profile, 'list-stale-after-third-delete'), 4, 700, 2000)];
+    expect(a.divergence?.steps.length).toBeGreaterThan(0);
+    expect([b.sequences, b.steps, b.used, b.divergence?.found, b.divergence?.steps]).toEqual([a.sequences, a.steps, a.used, a.divergence?.found, a.divergence?.steps]);
+  });
+
+  test('--replay runs exactly the shrunk sequence again: it diverges again against the mutant, not against the reference', async () => {
     const name = 'delete-resurrected-by-merge';
     const first = await runCli(['explore', '--seed', '1', '--requests', '300'], { METACONFORM_REFERENCE_MUTANT: name });
     expect(first.code).toBe(EXIT_DIVERGED);
     const sequence = join(first.resultsDir, 'explore', 'sequence.json');
-    const again = await runCli(['explore', '--seed', '1', '--requests', '300', '--results-dir', join(first.resultsDir, 'again')], { METACONFORM_REFERENCE_MUTANT: name });
-    const doc = (dir: string) => JSON.parse(readFileSync(join(dir, 'explore.json'), 'utf8')) as { divergence: { found: unknown; sequence: unknown } };
-    expect(doc(join(first.resultsDir, 'again')).divergence).toMatchObject({ found: doc(join(first.resultsDir, 'explore')).divergence.found, sequence: doc(join(first.resultsDir, 'explore')).divergence.sequence });
-    expect(again.code).toBe(EXIT_DIVERGED);
     const replay = await runCli(['explore', '--replay', sequence, '--results-dir', join(first.resultsDir, 'replay')], { METACONFORM_REFERENCE_MUTANT: name });
     expect(replay.code, replay.stdout).toBe(EXIT_DIVERGED);
     expect(replay.stdout).toMatch(/replay of the \d-step sequence of .*sequence\.json \(seed 1\)/);
-    // the correct reference does not diverge on it
+    const replayed = JSON.parse(readFileSync(join(first.resultsDir, 'replay', 'sequence.json'), 'utf8')) as { sequence: unknown };
+    expect(replayed.sequence).toEqual(exploreDoc(first.resultsDir).divergence!.sequence);
     const correct = await runCli(['explore', '--replay', sequence, '--results-dir', join(first.resultsDir, 'correct')]);
     expect(correct.code, correct.stdout).toBe(0);
   });
@@ -194,25 +119,8 @@ describe('metaconform explore against the embedded reference', () => {
 
 describe('metaconform explore against the standalone reference (an endpoint)', () => {
   const started: StandaloneReference[] = [];
-  const envOf = (ref: StandaloneReference) => ({ ...ref.settings, OS_TOKEN: ref.token });
-  const metadataOf = async (ref: StandaloneReference) => {
-    const url = `${ref.settings.METACONFORM_COMPUTE_URL}/${ref.settings.OS_PROJECT_ID}/servers/${ref.settings.METACONFORM_SERVER_ID}`;
-    const get = async (path: string, headers: Record<string, string> = {}) => (await (await fetch(`${url}${path}`, { headers: { 'X-Auth-Token': ref.token, ...headers } })).json()) as Record<string, unknown>;
-    return { metadata: (await get('/metadata')).metadata, tags: (await get('/tags', { 'OpenStack-API-Version': 'compute 2.26' })).tags };
-  };
   afterAll(async () => {
     await Promise.all(started.map((r) => r.stop()));
-  });
-
-  test.each(NAMES)('%s (reference --mutant): caught and shrunk; the server\'s metadata put back, its marker released', async (name) => {
-    const ref = await startStandaloneReference(['--mutant', name]);
-    started.push(ref);
-    const before = await metadataOf(ref);
-    const run = await runCli(['explore', '--seed', '1', '--requests', String(SEQUENCE_MUTANTS[name]!.budget)], envOf(ref));
-    expectCaught(run, name);
-    expect(await metadataOf(ref)).toEqual(before);
-    expect(run.stdout).not.toContain(ref.token);
-    expect(readFileSync(join(run.resultsDir, 'explore', 'run-journal.json'), 'utf8')).toContain(ref.settings.METACONFORM_SERVER_ID);
   });
 
   describe('--against a second target', () => {
@@ -260,7 +168,6 @@ describe('metaconform explore against the standalone reference (an endpoint)', (
     started.push(ref);
     const before = await metadataOf(ref);
     const { spawn } = await import('node:child_process');
-    const { cleanEnv, ROOT, tempDir } = await import('./helpers/cli.ts');
     const cwd = tempDir('cwd');
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'metaconform.mjs'), 'explore', '--requests', '1000000'], { cwd, env: cleanEnv(envOf(ref)), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
