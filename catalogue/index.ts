@@ -3,6 +3,7 @@ import { bodies } from './bodies.ts';
 import { imageMetadata } from './image-metadata.ts';
 import { keysValues } from './keys-values.ts';
 import { protocol } from './protocol.ts';
+import { sequences } from './sequences.ts';
 import { serverMetadata } from './server-metadata.ts';
 import type { Behaviour } from './types.ts';
 
@@ -23,7 +24,7 @@ export const PARTS: readonly { file: string; suites: string; behaviours: readonl
 ];
 
 /** The project's behaviour catalogue: one entry per behaviour, coverage is computed from it. */
-export const CATALOGUE: readonly Behaviour[] = PARTS.flatMap((p) => p.behaviours);
+export const CATALOGUE: readonly Behaviour[] = [...PARTS.flatMap((p) => p.behaviours), ...sequences];
 
 const byId = new Map(CATALOGUE.map((b) => [b.id, b]));
 

@@ -23,7 +23,8 @@ import { join } from 'node:path';
 const HELP_AFTER = `
 Configuration comes from the environment or a .env file (see .env.example); 'metaconform check' checks it
 without changing anything. Colour only on a terminal (NO_COLOR or CI turn it off, FORCE_COLOR forces it).
-Exit status: 0 conformant, 1 non-conformant, 2 configuration or usage error, 3 no verdict (target unreachable).`;
+Exit status: 0 conformant, 1 non-conformant, 2 configuration or usage error, 3 no verdict (target unreachable),
+4 explore: a sequence diverged.`;
 
 /** The argument or variable that named the results folder, for a usage error about it. */
 function resultsVar(fromArgs: Record<string, string>): string {
@@ -409,6 +410,29 @@ Examples:
     .option('--results-dir <dir>', 'the results folder (METACONFORM_RESULTS_DIR)', nonEmpty('--results-dir'))
     .option('--only <names>', 'only these variants (comma-separated)', nonEmpty('--only'))
     .action(act(mutants));
+
+  program
+    .command('explore')
+    .summary('random sequences of operations, compared step by step with the reference model (or a second target)')
+    .description('Send random sequences of operations (drawn from --seed) to the target and to the reference model, one step at a time, comparing each answer and the stored set; a divergence is shrunk to the fewest steps and written with a curl replay. Judges SM-SEQ-001 (advisory). Exit 4 when a sequence diverged or differed.')
+    .option('--seed <n>', 'redo an exploration exactly (printed by every run)', nonEmpty('--seed'))
+    .option('--requests <n>', 'requests to the target, the budget (default 300)', nonEmpty('--requests'))
+    .option('--shrink-requests <n>', 'requests spent shrinking a divergence (default 2000)', nonEmpty('--shrink-requests'))
+    .option('--replay <file>', 'send only the (shrunk) sequence of an earlier exploration (sequence.json)', nonEmpty('--replay'))
+    .option('--against <url|cloud>', 'compare with a second target (configured by METACONFORM_AGAINST_* variables) instead of the model; differences are reported, not judged', nonEmpty('--against'))
+    .option('--profile <name>', 'rule set (METACONFORM_PROFILE)', nonEmpty('--profile'))
+    .option('--results-dir <dir>', 'where the results go (default <results>/explore)', nonEmpty('--results-dir'))
+    .addHelpText('after', `
+Examples:
+  metaconform explore                                  300 requests against the configured target (or the embedded reference)
+  metaconform explore --seed 1234 --requests 1000      redo and extend an exploration
+  metaconform explore --replay results/explore/sequence.json`)
+    .action(act(async (o: Record<string, string | undefined>) => {
+      const flags: Record<string, string> = { seed: '--seed', requests: '--requests', shrinkRequests: '--shrink-requests', replay: '--replay', against: '--against', profile: '--profile', resultsDir: '--results-dir' };
+      const args = Object.entries(flags).flatMap(([key, flag]) => (o[key] !== undefined ? [flag, o[key]!] : []));
+      const { runExploreCommand } = await import('./explore.ts');
+      return runExploreCommand(args);
+    }));
 
   program
     .command('merge')

@@ -126,6 +126,6 @@ export function knownName<T>(table: Readonly<Record<string, T>>, name: string, v
 /** METACONFORM_REFERENCE_MUTANT names a mutant of the reference (checked before the reference starts). */
 export async function checkMutant(name: string | undefined): Promise<void> {
   if (name === undefined) return;
-  const { MUTANTS } = await import('../reference/mutants/index.ts');
-  knownName(MUTANTS, name, VARS.referenceMutant, 'mutant');
+  const { MUTANTS, SEQUENCE_MUTANTS } = await import('../reference/mutants/index.ts');
+  knownName({ ...MUTANTS, ...SEQUENCE_MUTANTS }, name, VARS.referenceMutant, 'mutant');
 }

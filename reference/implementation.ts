@@ -155,6 +155,13 @@ export interface Implementation {
   routes(op: Operation, resource: 'servers' | 'images'): boolean;
   /** Whether the lock and unlock server actions are served (otherwise 400, an unsupported action). */
   servesLock: boolean;
+
+  // --- hook added for sequence mutants (reference/mutants/sequences.ts) ---
+  /**
+   * The implementation that serves one server's metadata requests: a fault that shows only after a sequence
+   * keeps its state per server here. Absent (Nova): every server is served alike, by this implementation.
+   */
+  forServer?(serverId: string): Implementation;
 }
 
 /** Content types Nova accepts on a request, any method (nova/api/openstack/wsgi.py:Request.get_content_type); compared case-sensitively. */

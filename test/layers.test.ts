@@ -19,8 +19,9 @@ const LAYERS: readonly { name: string; paths: readonly string[]; imports: readon
   { name: 'suites', paths: ['suites/'], imports: ['data', 'http', 'clients', 'config', 'harness'] },
   { name: 'reporters', paths: ['reporters/'], imports: ['data', 'http', 'harness', 'results'] },
   { name: 'reference', paths: ['reference/'], imports: ['data', 'http'] },
+  { name: 'explore', paths: ['lib/explore/'], imports: ['data', 'http', 'clients', 'config', 'harness', 'results'] },
   { name: 'differential', paths: ['differential/'], imports: ['data', 'http', 'auth', 'clients', 'config', 'harness', 'results', 'reference', 'cli'] },
-  { name: 'cli', paths: ['cli/'], imports: ['data', 'http', 'auth', 'clients', 'config', 'results', 'harness', 'reporters', 'reference'] },
+  { name: 'cli', paths: ['cli/'], imports: ['data', 'http', 'auth', 'clients', 'config', 'results', 'harness', 'reporters', 'reference', 'explore'] },
 ];
 
 function layerOf(path: string): string | undefined {

@@ -47,7 +47,14 @@ function checkQuotaAndCommit(ref: ReferenceContext, op: Operation, current: Meta
   if (!impl.storesBeforeQuotaCheck) commit(next);
 }
 
-export function serverMetadata(ref: ReferenceContext, rq: RequestContext, route: RouteOf<'server-meta'>, body: unknown): void {
+/** The deployment as it serves one server (a sequence mutant's per-server state; Nova: the same for every server). */
+function servingServer(ref: ReferenceContext, serverId: string): ReferenceContext {
+  const impl = ref.impl.forServer?.(serverId);
+  return impl ? { ...ref, impl } : ref;
+}
+
+export function serverMetadata(deployment: ReferenceContext, rq: RequestContext, route: RouteOf<'server-meta'>, body: unknown): void {
+  const ref = servingServer(deployment, route.serverId);
   const { impl, quota } = ref;
   const { op, key } = route;
   const early = impl.validatesBeforeLookup ? undefined : findServer(ref, route.serverId);
