@@ -28,18 +28,7 @@ const COLOUR_VARS = ['FORCE_COLOR', 'NO_COLOR', 'CI', 'TERM'];
 
 /** Like runCli, without the colour switches this process inherited. */
 function cli(args: string[], env: Record<string, string> = {}, cwd = tempDir('cli')): Promise<CliResult> {
-  const resultsDir = env.METACONFORM_RESULTS_DIR ?? join(cwd, 'results');
-  const base = cleanEnv({ METACONFORM_RESULTS_DIR: resultsDir });
-  for (const v of COLOUR_VARS) delete base[v];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr, resultsDir }));
-  });
+  return runCli(args, env, cwd, COLOUR_VARS);
 }
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { nova } from '../profiles/nova.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
+import { referenceCaller } from './helpers/reference-call.ts';
 
 /**
  * Server tags (microversion 2.26) in the reference, as nova/api/openstack/compute/server_tags.py serves
@@ -20,23 +21,7 @@ beforeEach(() => {
 const V = (version: string) => ({ 'OpenStack-API-Version': `compute ${version}` });
 const AT = V('2.26');
 
-async function call(method: string, path: string, opts: { json?: unknown; body?: string; headers?: Record<string, string>; token?: string } = {}) {
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Auth-Token': opts.token ?? ref.token, ...AT, ...opts.headers };
-  let body = opts.body;
-  if (opts.json !== undefined) {
-    body = JSON.stringify(opts.json);
-    headers['Content-Type'] = 'application/json';
-  }
-  const res = await fetch(`${ref.url}${path.replaceAll('{p}', ref.projectId)}`, { method, headers, body });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
+const call = referenceCaller(() => ref, AT);
 
 const T = (id = serverId, base = '/v2.1/{p}') => `${base}/servers/${id}/tags`;
 const fault = (name: string, code: number, message: string) => ({ [name]: { code, message } });

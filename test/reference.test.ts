@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nova } from '../profiles/nova.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
+import { referenceCaller } from './helpers/reference-call.ts';
 
 /**
  * The reference models real Nova 26.2.2: these cases are taken from ../shared/spec/nova-ground-truth.md
@@ -21,24 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => ref.close());
 
-async function call(method: string, path: string, opts: { body?: string; json?: unknown; headers?: Record<string, string>; token?: string | null } = {}) {
-  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
-  if (opts.token !== null) headers['X-Auth-Token'] = opts.token ?? ref.token;
-  let body = opts.body;
-  if (opts.json !== undefined) {
-    body = JSON.stringify(opts.json);
-    headers['Content-Type'] ??= 'application/json';
-  }
-  const res = await fetch(`${ref.url}${path.replace('{p}', ref.projectId)}`, { method, headers, body });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
+const call = referenceCaller(() => ref);
 
 const S = () => `/v2.1/{p}/servers/${serverId}/metadata`;
 

@@ -29,11 +29,16 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, METACONFORM_STATE_DIR: STATE_DIR, ...extra };
 }
 
-/** Runs the CLI in a fresh process (in a temp working directory, so no .env is read) and collects its output. */
-export function runCli(args: string[], env: Record<string, string> = {}, cwd = tempDir('cwd')): Promise<CliResult> {
+/**
+ * Runs the CLI in a fresh process (in a temp working directory, so no .env is read) and collects its output;
+ * `without` are variables of this process left out (e.g. the colour switches of the developer's shell).
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = tempDir('cwd'), without: readonly string[] = []): Promise<CliResult> {
   const resultsDir = env.METACONFORM_RESULTS_DIR ?? join(cwd, 'results');
+  const base = cleanEnv({ METACONFORM_RESULTS_DIR: resultsDir });
+  for (const name of without) delete base[name];
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv({ METACONFORM_RESULTS_DIR: resultsDir, ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
