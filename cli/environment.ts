@@ -28,6 +28,19 @@ export const OTHER_VARIABLES: Readonly<Record<string, string>> = {
 /** Prefixes of the variables of the local target recipes (targets/nova/: its state folder, ports, …), documented there. */
 export const RECIPE_PREFIXES: readonly string[] = ['METACONFORM_NOVA_', 'METACONFORM_PROD_'];
 
+/**
+ * The prefix of explore's second target's settings (`--against`): METACONFORM_AGAINST_<NAME> stands for <NAME>
+ * (OS_* names as they are, the others after METACONFORM_), so the family is known when what it stands for is.
+ */
+export const AGAINST_PREFIX = 'METACONFORM_AGAINST_';
+
+/** Whether a METACONFORM_AGAINST_<NAME> stands for a setting metaconform reads. */
+function knownAgainst(name: string, known: ReadonlySet<string>): boolean {
+  if (!name.startsWith(AGAINST_PREFIX)) return false;
+  const rest = name.slice(AGAINST_PREFIX.length);
+  return /^OS_[A-Z0-9_]+$/.test(rest) || known.has(`METACONFORM_${rest}`);
+}
+
 /** Every METACONFORM_* variable metaconform reads. */
 export function knownVariables(): string[] {
   return [...new Set([...Object.values(VARS), ...Object.keys(OTHER_VARIABLES)].filter((v) => v.startsWith('METACONFORM_')))].sort();
@@ -75,7 +88,7 @@ type Env = Record<string, string | undefined>;
 export function unknownVariableWarnings(env: Env, fromDotenv: ReadonlySet<string> = new Set()): string[] {
   const known = new Set(knownVariables());
   return Object.keys(env)
-    .filter((name) => /^METACONFORM_/i.test(name) && env[name] !== undefined && !known.has(name) && !RECIPE_PREFIXES.some((p) => name.startsWith(p)))
+    .filter((name) => /^METACONFORM_/i.test(name) && env[name] !== undefined && !known.has(name) && !knownAgainst(name, known) && !RECIPE_PREFIXES.some((p) => name.startsWith(p)))
     .sort()
     .map((name) => `${name} (${fromDotenv.has(name) ? 'in .env' : 'in the environment'}) is not a metaconform variable and is ignored; did you mean ${closestVariable(name)}? (.env.example lists them all)`);
 }

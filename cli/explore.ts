@@ -19,6 +19,7 @@ import type { RunRecord } from '../lib/results/records.ts';
 import { formatSummary, summarise, type Summary } from '../lib/results/summary.ts';
 import { writeAllureRunInfo } from '../reporters/allure-reporter.ts';
 import { startReference, type ReferenceServer } from '../reference/server.ts';
+import { AGAINST_PREFIX } from './environment.ts';
 import { RESULT_FILES, suiteVersion } from './paths.ts';
 import { scrubOnExit } from './safety.ts';
 import { newRunId } from './servers.ts';
@@ -120,10 +121,10 @@ export function parseExploreArgs(args: string[]): ExploreOptions {
 export function againstEnvironment(spec: string, env: Record<string, string | undefined>): Record<string, string | undefined> {
   const targetOwn = /^(OS_(?!CLIENT_CONFIG_FILE$)|METACONFORM_(TARGET|COMPUTE_URL|SERVER_ID|IMAGE_ID|ERROR_SERVER_ID|UNLAUNCHED_SERVER_ID|OTHER_PROJECT_SERVER_ID|FLAVOR|BOOT_IMAGE|NETWORK|BOOT_TIMEOUT_S|BASES|REFERENCE_MUTANT)$)/;
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) if (!targetOwn.test(k) && !k.startsWith('METACONFORM_AGAINST_')) out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (!targetOwn.test(k) && !k.startsWith(AGAINST_PREFIX)) out[k] = v;
   for (const [k, v] of Object.entries(env)) {
-    if (!k.startsWith('METACONFORM_AGAINST_')) continue;
-    const name = k.slice('METACONFORM_AGAINST_'.length);
+    if (!k.startsWith(AGAINST_PREFIX)) continue;
+    const name = k.slice(AGAINST_PREFIX.length);
     out[name.startsWith('OS_') ? name : `METACONFORM_${name}`] = v;
   }
   if (/^https?:\/\//i.test(spec)) out.METACONFORM_COMPUTE_URL = spec;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { knownVariables } from '../cli/environment.ts';
+import { AGAINST_PREFIX, knownVariables, unknownVariableWarnings } from '../cli/environment.ts';
 import { ROOT } from './helpers/cli.ts';
 
 /**
@@ -23,7 +23,7 @@ function namedInCode(): Map<string, string> {
     for (const file of readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
       if (!/\.(?:ts|mjs)$/.test(file)) continue;
       const text = readFileSync(join(ROOT, dir, file), 'utf8');
-      for (const [name] of text.matchAll(NAME)) if (!PREFIXES.has(name) && !found.has(name)) found.set(name, `${dir}/${file}`);
+      for (const [name] of text.matchAll(NAME)) if (!PREFIXES.has(name) && !name.startsWith(AGAINST_PREFIX) && !found.has(name)) found.set(name, `${dir}/${file}`);
     }
   }
   return found;
@@ -55,6 +55,12 @@ describe('.env.example', () => {
 
   test('its METACONFORM_* variables are exactly the ones metaconform does not warn about', () => {
     expect(documented().filter((n) => n.startsWith('METACONFORM_')).sort()).toEqual(knownVariables());
+  });
+
+  test("documents explore's second-target family METACONFORM_AGAINST_<NAME>, which is known when <NAME> is", () => {
+    expect(readFileSync(join(ROOT, '.env.example'), 'utf8')).toContain(`${AGAINST_PREFIX}<NAME>`);
+    const env = { METACONFORM_AGAINST_OS_TOKEN: 't', METACONFORM_AGAINST_SERVER_ID: 's', METACONFORM_AGAINST_SERVR_ID: 's' };
+    expect(unknownVariableWarnings(env).map((w) => w.split(' ')[0])).toEqual(['METACONFORM_AGAINST_SERVR_ID']);
   });
 
   test('names the shipped profiles', () => {
