@@ -16,6 +16,9 @@
  * loopback that holds every request BENCH_LATENCIES ms (default 50 and 200) before passing it on, once each
  * (BENCH_LATENCY_RUNS), and reports wall ÷ (requests × latency ÷ the concurrency actually achieved).
  *
+ * Many targets at once: BENCH_TARGETS (default 8; 0 skips) standalone references as clouds of one clouds.yaml,
+ * all of them in one `metaconform run --cloud …` against one of them alone (the target: at most 3 ×).
+ *
  * Requests per caught mutant: `metaconform mutants` once (its kill matrix and tests.json, every test's
  * requests); for each mutant, the requests of the tests that failed against it (the cheapest one, and all).
  *
@@ -336,17 +339,17 @@ async function delayingProxy(upstream: string, delayMs: number): Promise<{ url: 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** Starts bin/reference.mjs as its own process; resolves with its settings and a stop function. */
-function standaloneReference(token: string): Promise<{ settings: Record<string, string>; stop: () => void }> {
+/** Starts bin/reference.mjs as its own process; resolves with its settings, its Keystone's and a stop function. */
+function standaloneReference(token: string, secrets: Record<string, string> = {}): Promise<{ settings: Record<string, string>; keystone: Record<string, string>; stop: () => void }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'reference.mjs')], { env: { ...process.env, METACONFORM_REFERENCE_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'reference.mjs')], { env: { ...process.env, METACONFORM_REFERENCE_TOKEN: token, ...secrets }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) {
-        const { keystone: _k, tokenFile: _t, ...settings } = JSON.parse(line) as Record<string, string>;
-        done({ settings, stop: () => child.kill('SIGTERM') });
+        const { keystone, tokenFile: _t, ...settings } = JSON.parse(line) as Record<string, string> & { keystone: Record<string, string> };
+        done({ settings, keystone, stop: () => child.kill('SIGTERM') });
       }
     });
     child.once('exit', (code) => fail(new Error(`the standalone reference exited ${code}`)));
@@ -392,6 +395,49 @@ async function latencyRuns(latencies: number[]): Promise<Record<string, unknown>
     ref.stop();
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Many targets at once
+
+/**
+ * BENCH_TARGETS (default 8) standalone references, each its own cloud of a clouds.yaml (password login through
+ * its Keystone, each run booting its own server): one of them alone (`--cloud t1`), then all of them in one
+ * invocation (`--cloud t1,…,tN`, the default --targets-at-once), BENCH_TARGET_RUNS times each (default 1). The
+ * issue's target: all of them in at most 3 × one target's wall time.
+ */
+async function manyTargets(count: number) {
+  const password = `bench-${process.pid}-password`;
+  const refs = await Promise.all(Array.from({ length: count }, (_, i) => standaloneReference(`bench-${process.pid}-target-${i}`, { METACONFORM_REFERENCE_PASSWORD: password })));
+  const dir = mkdtempSync(join(tmpdir(), 'metaconform-bench-targets-'));
+  try {
+    const names = refs.map((_, i) => `t${i + 1}`);
+    const entry = (k: Record<string, string>) =>
+      `    auth:\n      auth_url: ${k.OS_AUTH_URL}\n      username: ${k.OS_USERNAME}\n      password: ${password}\n      user_domain_name: ${k.OS_USER_DOMAIN_NAME}\n      project_name: ${k.OS_PROJECT_NAME}\n      project_domain_name: ${k.OS_PROJECT_DOMAIN_NAME}\n`;
+    writeFileSync(join(dir, 'clouds.yaml'), `clouds:\n${refs.map((r, i) => `  ${names[i]}:\n${entry(r.keystone)}`).join('')}`);
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OS|METACONFORM)_/.test(name)));
+    const env = { ...clean, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), METACONFORM_FLAVOR: 'f', METACONFORM_BOOT_IMAGE: 'i', METACONFORM_NETWORK: 'none', METACONFORM_STATE_DIR: join(dir, 'state') };
+    const timesOf = async (clouds: string[]) => {
+      const seconds: number[] = [];
+      let status: number | null = null;
+      for (let i = 0; i < Math.max(1, Number(process.env.BENCH_TARGET_RUNS ?? 1) || 1); i++) {
+        const results = mkdtempSync(join(tmpdir(), 'metaconform-bench-'));
+        const run = await runAsync(process.execPath, [join(ROOT, 'bin', 'metaconform.mjs'), 'run', '--cloud', clouds.join(',')], { ...env, METACONFORM_RESULTS_DIR: results }, dir);
+        rmSync(results, { recursive: true, force: true });
+        if (run.status !== 0) throw new Error(`the run of ${clouds.length} target(s) exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
+        seconds.push(run.seconds);
+        status = run.status;
+      }
+      seconds.sort((a, b) => a - b);
+      return { wallSeconds: round(seconds[Math.floor(seconds.length / 2)]!), wallSecondsAll: seconds.map((x) => round(x)), exitCode: status };
+    };
+    const one = await timesOf(names.slice(0, 1));
+    const all = await timesOf(names);
+    return { targets: count, one, all, ratio: round(all.wallSeconds / one.wallSeconds), target: 3, met: all.wallSeconds / one.wallSeconds <= 3 };
+  } finally {
+    for (const r of refs) r.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -624,6 +670,8 @@ const latencies = (process.env.BENCH_LATENCIES ?? '50,200').split(',').map(Numbe
 const withLatency = latencies.length ? await latencyRuns(latencies) : [];
 const referenceRequests = runs[0]!.requests;
 const requestsAdd = requestsAddSeconds(referenceRequests);
+const targetCount = Number(process.env.BENCH_TARGETS ?? 8) || 0;
+const many = targetCount > 1 ? await manyTargets(targetCount) : undefined;
 const mutants = /^(0|off|no|false)$/i.test(process.env.BENCH_MUTANTS ?? '') ? undefined : mutantRequests(reference);
 const nova = await novaBench();
 const bench = {
@@ -636,6 +684,8 @@ const bench = {
   runsEach: RUNS,
   runs: runs.map((r) => ({ ...r, overFloor: round(r.wallSeconds / floor) })),
   withLatency,
+  /** BENCH_TARGETS standalone references in one invocation against one of them alone. */
+  manyTargets: many ?? { skipped: `BENCH_TARGETS=${process.env.BENCH_TARGETS}` },
   /** Per mutant: the requests of the tests that caught it (the cheapest, all together), and their spread. */
   mutantRequests: mutants ?? { skipped: 'BENCH_MUTANTS=0' },
   /** The production-shaped Nova of targets/nova/prod-up.sh: the suite on both front ends, Tempest beside it. */
@@ -667,6 +717,12 @@ for (const l of withLatency) {
   console.log(
     `\nstandalone reference through a proxy adding ${l.addedLatencyMs} ms a request (exit ${l.exitCode}): wall ${l.wallSeconds} s; ${l.requests} requests, ` +
       `${l.achievedConcurrency} in flight on average; wall ÷ (requests × latency ÷ concurrency achieved) = ${l.wallOverRequestTime}; one at a time they would take ${l.oneAtATimeSeconds} s`,
+  );
+}
+if (many) {
+  console.log(
+    `\n${many.targets} standalone references in one invocation (--cloud t1,…,t${many.targets}, each booting its own server): ${many.all.wallSeconds} s; ` +
+      `one of them alone ${many.one.wallSeconds} s; ratio ${many.ratio} (target ≤ ${many.target}: ${many.met ? 'met' : 'NOT met'})`,
   );
 }
 if (mutants) {
