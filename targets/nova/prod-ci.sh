@@ -2,7 +2,8 @@
 # CI job for the production-shaped Nova target: stands it up (prod-up.sh), runs the conformance suites with
 # default settings against the catalog's compute endpoint (nova-api as Debian's init script serves it,
 # --http-socket) and against the http11-socket front end (METACONFORM_COMPUTE_URL override), both with the
-# reader credential (METACONFORM_READER_CLOUD), then the Keystone flows (password, clouds.yaml with
+# reader credential (METACONFORM_READER_CLOUD), a seeded explore (exit 4 on a divergence from the reference
+# model, counted as non-conformance), then the Keystone flows (password, clouds.yaml with
 # secure.yaml, application credential, token exchange, internal interface, an unknown region and a wrong
 # password as usage errors, a run that boots its own server and leaves none behind), prints the timings,
 # stops the target (prod-down.sh) and exits with the worst status (0 conformant, 1 non-conformant, 2 usage,
@@ -65,6 +66,13 @@ catalog_status=$status catalog_wall=$wall
 run http11 "$METACONFORM_NOVA_HTTP11_URL"
 http11_status=$status http11_wall=$wall
 
+# explore: seeded random sequences on both bases, compared with the reference model after every step (SM-SEQ-001)
+s=$(date +%s.%N)
+timeout "$RUN_TIMEOUT" node bin/metaconform.mjs explore --seed 20261201 --requests 300 --results-dir "$RESULTS/explore"
+explore_status=$?
+explore_wall=$(secs "$s")
+((explore_status == 124)) && { echo "prod-ci: explore timed out" >&2; explore_status=3; }
+
 # Keystone for real: each flow logs in, reads the catalog, snapshots, writes and restores (one behaviour each)
 ONE=(node bin/metaconform.mjs run --behaviour SM-LIST-001,SM-MERGE-001)
 SERVER=(METACONFORM_SERVER_ID="$METACONFORM_SERVER_ID")
@@ -94,12 +102,13 @@ flow nothing-left-behind 0 bash -c "env -u METACONFORM_SERVER_ID OS_CLOUD=metaco
 printf 'prod-ci: Keystone flow %s\n' "${FLOWS[@]}" >&2
 echo "prod-ci: production-shaped nova target setup ${setup}s ($(sed 's/$/s/' "${METACONFORM_NOVA_PROD_STATE:-/var/tmp/metaconform-nova-prod}/last-setup-seconds" 2>/dev/null || echo '?') by prod-up.sh);" \
   "catalog front end (--http-socket) ${catalog_wall}s, exit status ${catalog_status};" \
-  "http11 front end ${http11_wall}s, exit status ${http11_status}"
+  "http11 front end ${http11_wall}s, exit status ${http11_status}; explore ${explore_wall}s, exit status ${explore_status}"
 # the worse status: a usage error (2) before non-conformance (1) before no verdict (3)
 worst=0
-for s in "$catalog_status" "$http11_status" "$flow_worst"; do
+for s in "$catalog_status" "$http11_status" "$explore_status" "$flow_worst"; do
   case "$s" in
     0) ;;
+    4) ((worst == 0)) && worst=1 ;;
     2) worst=2 ;;
     1) ((worst == 2)) || worst=1 ;;
     *) ((worst == 0)) && worst=3 ;;
