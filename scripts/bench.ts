@@ -185,16 +185,21 @@ function readRun(results: string, run: { seconds: number; status: number | null;
   }
 }
 
+/** What every measured run reports: its latencies (sorted) and their median, requests per behaviour, the runner's facts, its phase marks. */
+function figuresOf(run: OneRun) {
+  const latencies = run.record.tests.flatMap((t) => t.requests ?? []).sort((a, b) => a - b);
+  const perBehaviour: Record<string, number> = {};
+  for (const t of run.record.tests) perBehaviour[t.behaviour] = (perBehaviour[t.behaviour] ?? 0) + (t.requests?.length ?? 0);
+  const { concurrency, lanes, serversBooted, maxRssKb, phases } = run.summary.runner;
+  const at = (name: string) => phases.find((p) => p.phase === name)?.ms;
+  return { latencies, med: percentile(latencies, 50), perBehaviour, concurrency, lanes, serversBooted, maxRssKb, phases, at };
+}
+
 function measure(label: string, env: NodeJS.ProcessEnv) {
   runOnce(env); // warm-up: builds the CLI bundle and fills the file cache, as on any run but the first
   const runs = Array.from({ length: RUNS }, () => runOnce(env)).sort((a, b) => a.seconds - b.seconds);
   const mid = runs[Math.floor(runs.length / 2)]!;
-  const latencies = mid.record.tests.flatMap((t) => t.requests ?? []).sort((a, b) => a - b);
-  const med = percentile(latencies, 50);
-  const perBehaviour: Record<string, number> = {};
-  for (const t of mid.record.tests) perBehaviour[t.behaviour] = (perBehaviour[t.behaviour] ?? 0) + (t.requests?.length ?? 0);
-  const { concurrency, lanes, serversBooted, maxRssKb, phases } = mid.summary.runner;
-  const at = (name: string) => phases.find((p) => p.phase === name)?.ms;
+  const { latencies, med, perBehaviour, concurrency, lanes, serversBooted, maxRssKb, phases, at } = figuresOf(mid);
   const testsStarted = at('tests started');
   const testsFinished = at('tests finished');
   const testSeconds = testsStarted !== undefined && testsFinished !== undefined ? (testsFinished - testsStarted) / 1000 : undefined;
@@ -280,12 +285,7 @@ async function measureReal(label: string, env: NodeJS.ProcessEnv, runs: number) 
   }
   done.sort((a, b) => a.seconds - b.seconds);
   const mid = done[Math.floor(done.length / 2)]!;
-  const latencies = mid.record.tests.flatMap((t) => t.requests ?? []).sort((a, b) => a - b);
-  const med = percentile(latencies, 50);
-  const perBehaviour: Record<string, number> = {};
-  for (const t of mid.record.tests) perBehaviour[t.behaviour] = (perBehaviour[t.behaviour] ?? 0) + (t.requests?.length ?? 0);
-  const { concurrency, lanes, serversBooted, maxRssKb, phases } = mid.summary.runner;
-  const at = (name: string) => phases.find((p) => p.phase === name)?.ms;
+  const { latencies, med, perBehaviour, concurrency, lanes, serversBooted, maxRssKb, phases, at } = figuresOf(mid);
   const testSeconds = ((at('tests finished') ?? 0) - (at('tests started') ?? 0)) / 1000;
   const requestSeconds = latencies.reduce((a, b) => a + b, 0) / 1000;
   return {
