@@ -29,6 +29,8 @@ describe('conformance run against the embedded reference (nothing configured)', 
     for (const b of summary.behaviours.filter((x) => x.tests.length && !x.tests.some((t) => t.api.includes('+')))) expect(b.tests.map((t) => t.api).sort(), b.id).toEqual(['v2', 'v2.1']);
     // untested: informational behaviours no check reached, and what only `metaconform explore` judges (SM-SEQ-001)
     expect(summary.behaviours.filter((b) => b.status === 'untested').every((b) => b.level === 'informational' || CATALOGUE.find((c) => c.id === b.id)!.tags.includes('explore'))).toBe(true);
+    // and the summary says what judges a behaviour of sequences
+    expect(run.stdout).toMatch(/UNTESTED SM-SEQ-001 {2}judged by metaconform explore, not by a conformance run/);
     expect(readFileSync(join(run.resultsDir, 'junit.xml'), 'utf8')).toContain('[SM-REPLACE-001]');
     const allure = readdirSync(join(run.resultsDir, 'allure-results'));
     const results = allure.filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(run.resultsDir, 'allure-results', f), 'utf8')) as { labels: { name: string; value: string }[]; parameters: { name: string }[]; steps: { attachments: unknown[] }[] });

@@ -146,6 +146,8 @@ export function summarise(record: RunRecord, profile: Profile, opts: SummaryOpti
     const tests = record.tests.filter((t) => t.behaviour === b.id);
     if (!appliesTo(b, profile.name)) return { id: b.id, rule: b.rule, level: b.level, status: 'not-applicable', reason: `not part of profile '${profile.name}'`, tests };
     const result = { id: b.id, rule: b.rule, level: b.level, ...behaviourStatus(b.level, tests), tests };
+    // a behaviour of sequences (tag 'explore') has no test in a conformance run: say what judges it
+    if (result.status === 'untested' && b.tags.includes('explore')) result.reason = 'judged by metaconform explore, not by a conformance run';
     if (result.status === 'passed' && opts.flaky?.includes(b.id)) return { ...result, status: 'flaky' as const, reason: 'failed, then passed on a retry' };
     return withExpectations(result, expected(b.id));
   });
