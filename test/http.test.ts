@@ -193,6 +193,17 @@ describe('limits', () => {
     expect(retryAfterSeconds(undefined)).toBeUndefined();
   });
 
+  test('a request that timed out while others were answered lowers the adaptive bound for good', () => {
+    const limiter = new Limiter(4, true);
+    for (let i = 0; i < 40; i++) limiter.observe('answered', 10);
+    expect(limiter.limit).toBe(4);
+    limiter.observe('timed out');
+    expect(limiter.limit).toBe(3);
+    for (let i = 0; i < 200; i++) limiter.observe('answered', 10);
+    expect(limiter.limit).toBe(3);
+    expect(limiter.changes.at(-1)?.[2]).toMatch(/timed out/);
+  });
+
   test('the limiter never lets more than its bound run at once', async () => {
     const limiter = new Limiter(2);
     let running = 0;

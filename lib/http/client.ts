@@ -216,7 +216,10 @@ export class HttpClient {
       const tls = tlsProblem(err, method, url);
       if (tls) throw tls;
       const reason = networkReason(err);
-      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${reason === TIMED_OUT ? this.stallHint(endedBefore) : ''}`);
+      const hint = reason === TIMED_OUT && !this.options.signal?.aborted ? this.stallHint(endedBefore) : '';
+      // timed out while others were answered: the target serves fewer at once than are in flight
+      if (hint) this.options.limiter?.observe('timed out');
+      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${hint}`);
     }
     const ex: Exchange = {
       request: { method, url, headers, ...(body !== undefined ? { body } : {}) },

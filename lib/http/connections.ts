@@ -195,7 +195,7 @@ function releaseKeptAlive(): void {
   pooled = undefined;
   if (!closing) return;
   releasedAt.set(closing, performance.now());
-  void closing.close();
+  closing.close().catch(() => {});
 }
 
 /** Counts an answered request (headers received, after `durationMs`) for the origin's statistics. */
