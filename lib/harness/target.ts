@@ -1,7 +1,7 @@
 import { registerRenewalSecrets, type Renewal } from '../auth/session.ts';
 import type { ApiVersion } from '../config/endpoint.ts';
 import type { Served } from './served.ts';
-import { adoptConnectionFacts, configureTls, type TlsSettings } from '../http/connections.ts';
+import { adoptConnectionFacts, configureTls, type ConnectionFacts, type TlsSettings } from '../http/connections.ts';
 import { importSecrets, registerSecret } from '../http/redact.ts';
 
 /** Environment variable through which the runner hands the resolved target to the test workers. */
@@ -58,7 +58,7 @@ export interface Target {
   /** How HTTPS connections to the target are made (CA bundle, client certificate, verification). */
   tls?: TlsSettings;
   /** What the runner learned about the target's connections (lib/http/connections.ts), so that the tests start from it. */
-  connections?: { closesAfterEachResponse: boolean; serverCloses: number };
+  connections?: ConnectionFacts;
   /** Record Allure labels, steps and transcripts (off for quiet matrix runs). Default true. */
   record?: boolean;
 }

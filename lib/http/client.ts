@@ -3,7 +3,7 @@ import { VARS } from '../config/variables.ts';
 import { ConfigError, InfrastructureError } from '../errors.ts';
 import { AUTH_TOKEN_HEADER } from '../protocol.ts';
 import { describeExchange, header, type Exchange } from './exchange.ts';
-import { dispatcherFor, noteAnswered, replayable, sendsClientCertificate } from './connections.ts';
+import { dispatcherFor, noteAnswered, replayable, sendsClientCertificate, watchQueue } from './connections.ts';
 import { retryAfterSeconds, type Limiter } from './limit.ts';
 import { redactText } from './redact.ts';
 
@@ -158,16 +158,26 @@ export class HttpClient {
     let responseHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const send = () =>
-        request(url, {
-          method: method as 'GET',
-          headers,
-          body,
-          dispatcher: dispatcherFor(url),
-          headersTimeout: this.options.timeoutMs,
-          bodyTimeout: this.options.timeoutMs,
-          signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
-        });
+      const send = async () => {
+        const dispatcher = dispatcherFor(url);
+        const watched = watchQueue(url, dispatcher);
+        try {
+          const res = await request(url, {
+            method: method as 'GET',
+            headers,
+            body,
+            dispatcher,
+            headersTimeout: this.options.timeoutMs,
+            bodyTimeout: this.options.timeoutMs,
+            signal: this.options.signal ? AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.timeoutMs)]) : AbortSignal.timeout(this.options.timeoutMs),
+          });
+          watched(true);
+          return res;
+        } catch (err) {
+          watched(false);
+          throw err;
+        }
+      };
       let res: Awaited<ReturnType<typeof request>>;
       for (let replay = 0; ; replay++) {
         try {
@@ -187,7 +197,7 @@ export class HttpClient {
           }
         }
       }
-      noteAnswered(url);
+      noteAnswered(url, performance.now() - started);
       status = res.statusCode;
       responseHeaders = res.headers;
       const chunks: Buffer[] = [];
@@ -206,7 +216,10 @@ export class HttpClient {
       const tls = tlsProblem(err, method, url);
       if (tls) throw tls;
       const reason = networkReason(err);
-      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${reason === TIMED_OUT ? this.stallHint(endedBefore) : ''}`);
+      const hint = reason === TIMED_OUT && !this.options.signal?.aborted ? this.stallHint(endedBefore) : '';
+      // timed out while others were answered: the target serves fewer at once than are in flight
+      if (hint) this.options.limiter?.observe('timed out');
+      throw new InfrastructureError(`${method} ${redactText(url)}: ${redactText(reason)}${hint}`);
     }
     const ex: Exchange = {
       request: { method, url, headers, ...(body !== undefined ? { body } : {}) },

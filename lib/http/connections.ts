@@ -45,6 +45,11 @@ function connectOptions(): Record<string, unknown> | undefined {
  * idle timeouts close kept-alive connections on their own schedule. So, per origin:
  * - connections are kept alive (`pooled`) until the origin is seen closing them after most responses; from
  *   then on every request gets a connection of its own (`fresh`: undici's pipelining 0, no keep-alive);
+ * - connections are kept alive until a request is seen queued behind them (`tiesWorkers`, below): a front end
+ *   that ties each of its few workers to one kept-alive connection (uwsgi's `http11-socket`) leaves a further
+ *   connection unaccepted, its request unanswered, for as long as the lanes keep the served connections busy;
+ *   from then on that origin too gets a connection of its own per request (`fresh`), which the front end closes
+ *   after its answer, so that every connection reaches a worker in its turn;
  * - a replayable request (GET, HEAD, OPTIONS, PUT) reset before any answer is sent again (client.ts).
  */
 
@@ -55,6 +60,14 @@ interface OriginStats {
   serverCloses: number;
   /** Set by the runner (it learned this before the tests) or once most answers were followed by a close. */
   closesAfterEachResponse: boolean;
+  /** Set once a request through a kept-alive connection was left unanswered while later ones overtook it (see watchQueue). */
+  tiesWorkers: boolean;
+  /** Requests sent through `pooled` (numbers them, so that an answer knows which requests it overtook). */
+  sent: number;
+  /** Durations (ms to the headers) of the recent answers. */
+  recent: number[];
+  /** Requests through `pooled` in flight, each with its number and the later-sent answers that overtook it. */
+  watched: Set<{ seq: number; overtaken: number }>;
 }
 
 const stats = new Map<string, OriginStats>();
@@ -67,7 +80,7 @@ function originOf(url: string): string {
 
 function statsOf(origin: string): OriginStats {
   let s = stats.get(origin);
-  if (!s) stats.set(origin, (s = { answered: 0, serverCloses: 0, closesAfterEachResponse: false }));
+  if (!s) stats.set(origin, (s = { answered: 0, serverCloses: 0, closesAfterEachResponse: false, tiesWorkers: false, sent: 0, recent: [], watched: new Set() }));
   return s;
 }
 
@@ -105,25 +118,113 @@ export function replayable(method: string): boolean {
  * connection (uwsgi http11-socket) would hold a fresh connection until an idle one times out.
  */
 export function dispatcherFor(url: string): Dispatcher {
-  return statsOf(originOf(url)).closesAfterEachResponse ? freshAgent() : pooledAgent();
+  const s = statsOf(originOf(url));
+  return s.closesAfterEachResponse || s.tiesWorkers ? freshAgent() : pooledAgent();
 }
 
-/** Counts an answered request (headers received) for the origin's statistics. */
-export function noteAnswered(url: string): void {
-  statsOf(originOf(url)).answered++;
+/**
+ * A request through a kept-alive connection unanswered after this long (ms) and after this many times the
+ * recent median, while at least QUEUED_OVERTAKEN requests sent after it were answered, may be queued: its
+ * connection waiting for a worker that the other kept-alive connections hold. It is confirmed queued when,
+ * once those connections are closed, it is answered within QUEUED_CONFIRM_MS (and that many times the median):
+ * a request merely slow (a write waiting for the database) is answered in its own time instead.
+ */
+const QUEUED_AFTER_MS = 1_500;
+const QUEUED_FACTOR = 8;
+const QUEUED_OVERTAKEN = 8;
+const QUEUED_CONFIRM_MS = 500;
+const QUEUED_CONFIRM_FACTOR = 4;
+const RECENT = 50;
+
+/** When each released `pooled` agent was told to close its connections (performance.now()). */
+const releasedAt = new WeakMap<Dispatcher, number>();
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/**
+ * Watches a request just sent through `dispatcher` to `url`; call the returned function once it is answered
+ * (`true`) or has failed. When it may be queued behind the kept-alive connections (above), this thread's
+ * kept-alive connections are closed as soon as their requests are answered: the workers they held then take
+ * the oldest connection the front end has not accepted, so the queued request is answered now, not when its
+ * time is up. Answered at once after that, it was queued: the origin gets a connection per request from then
+ * on (`tiesWorkers`). A request through `fresh` is not watched: each has a connection of its own, which the
+ * front end accepts in its turn and closes after the answer.
+ */
+export function watchQueue(url: string, dispatcher: Dispatcher): (answered: boolean) => void {
+  if (dispatcher !== pooled) return () => {};
+  const s = statsOf(originOf(url));
+  const entry = { seq: ++s.sent, overtaken: 0 };
+  s.watched.add(entry);
+  const started = performance.now();
+  let suspected = false;
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    if (dispatcher !== pooled || s.tiesWorkers) return;
+    const due = Math.max(QUEUED_AFTER_MS, QUEUED_FACTOR * medianOf(s.recent)) - (performance.now() - started);
+    if (due <= 0 && entry.overtaken >= QUEUED_OVERTAKEN) {
+      suspected = true;
+      releaseKeptAlive();
+      return;
+    }
+    timer = setTimeout(check, Math.max(due, 250));
+    timer.unref();
+  };
+  timer = setTimeout(check, QUEUED_AFTER_MS);
+  timer.unref();
+  return (answered) => {
+    clearTimeout(timer);
+    s.watched.delete(entry);
+    if (!answered) return;
+    for (const w of s.watched) if (w.seq < entry.seq) w.overtaken++;
+    const released = releasedAt.get(dispatcher);
+    if (!suspected || released === undefined || s.tiesWorkers) return;
+    if (performance.now() - released <= Math.max(QUEUED_CONFIRM_MS, QUEUED_CONFIRM_FACTOR * medianOf(s.recent))) {
+      s.tiesWorkers = true;
+      // the connections opened since the release would hold workers too
+      releaseKeptAlive();
+    }
+  };
+}
+
+/** Closes the kept-alive connections once their requests are answered; the next requests open new ones. */
+function releaseKeptAlive(): void {
+  const closing = pooled;
+  pooled = undefined;
+  if (!closing) return;
+  releasedAt.set(closing, performance.now());
+  closing.close().catch(() => {});
+}
+
+/** Counts an answered request (headers received, after `durationMs`) for the origin's statistics. */
+export function noteAnswered(url: string, durationMs?: number): void {
+  const s = statsOf(originOf(url));
+  s.answered++;
+  if (durationMs === undefined) return;
+  s.recent.push(durationMs);
+  if (s.recent.length > RECENT) s.recent.shift();
 }
 
 /** What this thread learned about an origin's connections, to hand to the test workers. */
-export function connectionFacts(url: string): { closesAfterEachResponse: boolean; serverCloses: number } {
+export interface ConnectionFacts {
+  closesAfterEachResponse: boolean;
+  serverCloses: number;
+  tiesWorkers?: boolean;
+}
+
+export function connectionFacts(url: string): ConnectionFacts {
   const s = statsOf(originOf(url));
-  return { closesAfterEachResponse: s.closesAfterEachResponse, serverCloses: s.serverCloses };
+  return { closesAfterEachResponse: s.closesAfterEachResponse, serverCloses: s.serverCloses, tiesWorkers: s.tiesWorkers };
 }
 
 /** Takes over what the runner learned about an origin (the workers start where the runner left off). */
-export function adoptConnectionFacts(url: string, facts: { closesAfterEachResponse: boolean; serverCloses: number } | undefined): void {
+export function adoptConnectionFacts(url: string, facts: ConnectionFacts | undefined): void {
   if (!facts) return;
   const s = statsOf(originOf(url));
   s.closesAfterEachResponse ||= facts.closesAfterEachResponse;
+  s.tiesWorkers ||= !!facts.tiesWorkers;
   s.serverCloses = Math.max(s.serverCloses, facts.serverCloses);
 }
 

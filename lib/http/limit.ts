@@ -1,5 +1,5 @@
 /** What became of a request, as the limiter adapts to it. */
-export type Outcome = 'answered' | 'reset' | 'throttled';
+export type Outcome = 'answered' | 'reset' | 'throttled' | 'timed out';
 
 /** A request that takes this many times the recent median (and at least STALL_FLOOR_MS) stalled. */
 const STALL_FACTOR = 8;
@@ -11,7 +11,8 @@ const RECENT = 50;
  * multiplicative decrease): it starts low, grows by one after a full window of healthy answers, halves on a
  * reset connection or a 429/503, and on a stall (a request far slower than the recent median, as when a front
  * end serves fewer connections at once than are open) it drops and never grows past the level that stalled
- * again. `max` (METACONFORM_CONCURRENCY) is the ceiling; a fixed limiter (`adaptive: false`) keeps it.
+ * again; a request that timed out while others were answered stalled too. `max` (METACONFORM_CONCURRENCY) is
+ * the ceiling; a fixed limiter (`adaptive: false`) keeps it.
  */
 export class Limiter {
   private active = 0;
@@ -69,6 +70,10 @@ export class Limiter {
     if (!this.adaptive) return;
     if (outcome === 'reset') return this.set(Math.floor(this.current / 2), 'a connection was reset');
     if (outcome === 'throttled') return this.set(Math.floor(this.current / 2), 'the target asked to slow down (429/503)');
+    if (outcome === 'timed out') {
+      this.ceiling = Math.max(1, this.current - 1);
+      return this.set(this.ceiling, 'a request timed out while others were answered');
+    }
     const sorted = [...this.recent].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     this.recent.push(durationMs);
