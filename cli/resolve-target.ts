@@ -230,6 +230,13 @@ export async function connectEndpoint(config: RunConfig, log: (line: string) => 
         save();
       }
     }
+    // (after the marker: another run's marker says more) a locked server refuses every metadata write (409): no write behaviour could be judged, so say so instead
+    if (locked === true && t.serverId) {
+      throw new ConfigError(
+        VARS.serverId,
+        `server ${serverId} is locked, and a locked server refuses metadata writes (409), so nothing could be judged: unlock it first ('openstack server unlock ${serverId}'). If a metaconform run that is gone locked it, its journal unlocks it and puts back what it changed: 'metaconform cleanup --yes' on its machine, or 'metaconform cleanup --journal <its results folder>/run-journal.json --yes' here`,
+      );
+    }
     const target: Target = {
       id: 'target',
       label: new URL(root).host,

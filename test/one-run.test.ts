@@ -156,6 +156,20 @@ describe('one run per server', () => {
     expect(journalsIn(state)).toEqual([]);
   });
 
+  test('a server locked at the start: exit 2 naming the lock and how to lift it; nothing changed, no marker, no journal', async () => {
+    await view.setMetadata({ kept: 'as found' });
+    await view.lock();
+    const state = tempDir('state-locked');
+    const run = await cli(['run'], env(state));
+    expect(run.code, run.output).toBe(2);
+    expect(run.output).toContain('is locked, and a locked server refuses metadata writes (409), so nothing could be judged');
+    expect(run.output).toContain("'metaconform cleanup --journal <its results folder>/run-journal.json --yes'");
+    expect(await view.locked()).toBe(true);
+    expect(await view.metadata()).toEqual({ kept: 'as found' });
+    expect(await view.tags()).toEqual([]);
+    expect(journalsIn(state)).toEqual([]);
+  });
+
   test("a stale marker (its run was SIGKILLed on another machine): exit 2 naming it; 'cleanup --clear-marker' lets a run proceed, 'cleanup --journal' restores", async () => {
     const gone = tempDir('state-gone');
     const killed = start(gone);
@@ -178,6 +192,14 @@ describe('one run per server', () => {
     expect(cleared.code, cleared.output).toBe(0);
     expect(cleared.output).toContain(`removed the marker ${marker}`);
     expect(await view.tags()).toEqual([]);
+    if (await view.locked()) {
+      // killed inside a lock test: the next run names the lock and how to lift it, and changes nothing
+      const locked = await cli(['run', '--behaviour', 'SM-LIST-001'], env(here));
+      expect(locked.code, locked.output).toBe(2);
+      expect(locked.output).toContain('is locked, and a locked server refuses metadata writes (409)');
+      expect(await view.tags()).toEqual([]);
+      await view.unlock();
+    }
     const proceeds = await cli(['run', '--behaviour', 'SM-LIST-001'], env(here));
     expect(proceeds.code, proceeds.output.slice(-2000)).toBe(0);
 

@@ -72,9 +72,11 @@ export function serverView(ref: StandaloneReference) {
     tags: async () => ((await call('GET', '/tags')) as { tags: string[] }).tags,
     setTags: async (tags: string[]) => void (await call('PUT', '/tags', { tags })),
     setMetadata: async (metadata: Record<string, string>) => void (await call('PUT', '/metadata', { metadata })),
+    lock: async () => void (await call('POST', '/action', { lock: null })),
+    unlock: async () => void (await call('POST', '/action', { unlock: null })),
     /** Puts the server back to the original, unlocked and without tags (between tests). */
     reset: async () => {
-      await call('POST', '/action', { unlock: null });
+      await view.unlock();
       await call('PUT', '/tags', { tags: [] });
       await call('PUT', '/metadata', { metadata: ORIGINAL });
     },
