@@ -37,6 +37,14 @@ describe('one run per server', () => {
     runs.push(r);
     return r;
   };
+  /** A run in `stateDir`, SIGKILLed once its test data is on the server. */
+  const killedMidway = async (stateDir: string) => {
+    const killed = start(stateDir);
+    await waitFor('test data on the server', async () => !(await view.isOriginal()), killed);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    return killed;
+  };
   const markerOf = async () => (await view.tags()).find((t) => t.startsWith('metaconform-run-'));
 
   async function expectUnaffected(first: Run): Promise<void> {
@@ -131,10 +139,7 @@ describe('one run per server', () => {
 
   test("the journal of a killed run, while another run marked its server: left alone (exit 2), until that run is over", async () => {
     const state = tempDir('state');
-    const killed = start(state);
-    await waitFor('test data on the server', async () => !(await view.isOriginal()), killed);
-    killed.child.kill('SIGKILL');
-    await killed.exited;
+    await killedMidway(state);
     const own = (await markerOf())!;
     const found = await view.metadata();
     // a run from another machine holds the server now (as after a --clear-marker of the killed run's marker)
@@ -172,10 +177,7 @@ describe('one run per server', () => {
 
   test("a stale marker (its run was SIGKILLed on another machine): exit 2 naming it; 'cleanup --clear-marker' lets a run proceed, 'cleanup --journal' restores", async () => {
     const gone = tempDir('state-gone');
-    const killed = start(gone);
-    await waitFor('test data on the server', async () => !(await view.isOriginal()), killed);
-    killed.child.kill('SIGKILL');
-    await killed.exited;
+    const killed = await killedMidway(gone);
     const marker = (await markerOf())!;
     expect(marker).toBeDefined();
     // the machine it ran on is out of reach: its state folder with it
